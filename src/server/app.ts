@@ -1,0 +1,124 @@
+// Builds the Dwell app as a Fastify instance that never listens (server/main.ts does): tests call
+// buildApp and inject requests or listen on a random port.
+
+import { fileURLToPath } from 'node:url';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Store } from '../store/types.ts';
+import { errors } from './errors.ts';
+import { bodyParsersPlugin } from './plugins/body-parsers.ts';
+import { errorsPlugin } from './plugins/errors.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
+import { type RateLimitsOptions, rateLimitsPlugin } from './plugins/rate-limits.ts';
+import { assetRoutes } from './routes/assets.ts';
+import { demoRoutes } from './routes/demo.ts';
+import { ingestRoutes } from './routes/ingest.ts';
+import { opsRoutes, type ReadinessCheck } from './routes/ops.ts';
+import { ErrorEnvelope } from './schemas/envelope.ts';
+import { VisitorKeys } from './visitor-keys.ts';
+
+export interface AppOptions {
+  config: Readonly<Config>;
+  store: Store;
+  /** The resolved admin token (configured or generated in the data folder). */
+  adminToken: string;
+  /** Where the built browser assets are (dist/public). */
+  publicDir?: string;
+  logger?: FastifyServerOptions['logger'];
+  rateLimitRedis?: RateLimitsOptions['redis'];
+  readinessChecks?: ReadinessCheck[];
+}
+
+export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../dist/public/', import.meta.url));
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, store } = options;
+  const app = Fastify({
+    logger: options.logger ?? loggerOptions(config),
+    trustProxy: trustProxyOption(config.trustProxy),
+    bodyLimit: config.bodyLimit,
+    // Slow clients are cut off: a beat is tiny, so 10 s for a whole request is generous.
+    requestTimeout: 10_000,
+    connectionTimeout: 15_000,
+    keepAliveTimeout: 10_000,
+    return503OnClosing: false,
+    ajv: {
+      customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // While closing, in-flight requests finish and new ones get API.md's 503 envelope.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) throw errors.shuttingDown();
+  });
+
+  app.addSchema(ErrorEnvelope);
+  await app.register(errorsPlugin, {
+    bodyLimit: config.bodyLimit,
+    exposeErrors: config.env !== 'production',
+  });
+  await app.register(bodyParsersPlugin);
+  await app.register(metricsPlugin);
+  await app.register(rateLimitsPlugin, {
+    enabled: config.rateLimit !== null,
+    ...(options.rateLimitRedis ? { redis: options.rateLimitRedis } : {}),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Dwell API',
+        version: '1',
+        description:
+          'Engaged-time analytics: the HTTP contract of API.md. Every answer is `{ success, data }` or `{ success: false, error: { code, message } }`.',
+      },
+      components: { securitySchemes: { admin: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const visitorKeys = new VisitorKeys(store);
+  await app.register(async (ingest) => {
+    // CORS only for the public ingest routes: the query API and the dashboard stay same-origin.
+    await ingest.register(cors, {
+      origin: config.allowedOrigins === '*' ? '*' : [...config.allowedOrigins],
+      methods: ['GET', 'POST', 'PATCH'],
+      maxAge: 86_400,
+    });
+    await ingest.register(ingestRoutes, { config, store, visitorKeys });
+  });
+  await app.register(opsRoutes, { store, checks: options.readinessChecks ?? [] });
+  await app.register(assetRoutes, { publicDir: options.publicDir ?? DEFAULT_PUBLIC_DIR });
+  if (config.demo) await app.register(demoRoutes);
+
+  return app;
+}
+
+/** A hop count becomes proxy-addr's "trust the first n hops" function (Fastify's types omit numbers). */
+function trustProxyOption(
+  trust: Config['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return typeof trust === 'boolean' ? trust : [...trust];
+}
+
+function loggerOptions(config: Readonly<Config>): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    // No raw IP, cookie, token or admin token ever reaches the log (privacy by default).
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-forwarded-for"]'],
+    serializers: {
+      req: (request: { method: string; url: string }) => ({
+        method: request.method,
+        url: request.url.split('?')[0],
+      }),
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// Prometheus metrics (prom-client) on a registry of this app's own, so several apps in one process
+// (the tests) never collide. Every refused or dropped beat is counted by reason: nothing is
+// dropped silently.
+
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'dwell_' });
+  return {
+    registry,
+    beats: new Counter({
+      name: 'dwell_beats_total',
+      help: 'Beats accepted, by result (credited or duplicate retry)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    beatsRefused: new Counter({
+      name: 'dwell_beats_refused_total',
+      help: 'Beats refused or dropped, by API.md error code',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    creditedMs: new Counter({
+      name: 'dwell_credited_ms_total',
+      help: 'Engaged milliseconds credited',
+      registers: [registry],
+    }),
+    sessions: new Counter({
+      name: 'dwell_sessions_started_total',
+      help: 'Sessions started, by kind (tracker or gate)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    sessionsDeclined: new Counter({
+      name: 'dwell_sessions_declined_total',
+      help: 'Session starts declined on purpose, by reason (bot, gpc, dnt, ...)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    sessionsRefused: new Counter({
+      name: 'dwell_sessions_refused_total',
+      help: 'Session starts refused, by API.md error code',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    latency: new Histogram({
+      name: 'dwell_http_request_duration_seconds',
+      help: 'Request latency by route and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Metrics;
+  }
+}
+
+export const metricsPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.decorate('metrics', createMetrics());
+    app.addHook('onResponse', async (request, reply) => {
+      app.metrics.latency.observe(
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? 'unmatched',
+          status: String(reply.statusCode),
+        },
+        reply.elapsedTime / 1000,
+      );
+    });
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      reply.type(app.metrics.registry.contentType);
+      return app.metrics.registry.metrics();
+    });
+  },
+  { name: 'dwell-metrics' },
+);

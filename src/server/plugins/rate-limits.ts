@@ -1,0 +1,37 @@
+// Rate limits (@fastify/rate-limit), registered with global: false: each route opts in with a key
+// of its own — session starts per client IP, beats per session — so many tabs behind one NAT never
+// share a beat budget. Limits are in-process unless a shared store is passed (REDIS_URL).
+
+import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { RateLimitRule } from '../../config.ts';
+import { errors } from '../errors.ts';
+
+export interface RateLimitsOptions {
+  enabled: boolean;
+  redis?: RateLimitPluginOptions['redis'];
+}
+
+export const rateLimitsPlugin = fp(
+  async (app: FastifyInstance, options: RateLimitsOptions) => {
+    if (!options.enabled) return;
+    await app.register(rateLimit, {
+      global: false,
+      enableDraftSpec: true,
+      ...(options.redis ? { redis: options.redis, skipOnError: true } : {}),
+      errorResponseBuilder: (_request, context) =>
+        errors.rateLimited(Math.max(1, Math.ceil(context.ttl / 1000))),
+    });
+  },
+  { name: 'dwell-rate-limits' },
+);
+
+/** Route options for a limit keyed by `key`; empty when limits are off. */
+export function limitBy(
+  rule: RateLimitRule | undefined,
+  key: (request: FastifyRequest) => string,
+): FastifyContextConfig {
+  if (!rule) return {};
+  return { rateLimit: { max: rule.max, timeWindow: rule.windowMs, keyGenerator: key } };
+}

@@ -1,0 +1,34 @@
+// Picks the store engine from DATABASE_URL (the Umami way: the scheme decides).
+
+import type { AccountingRules } from '../accounting/credit-beat.ts';
+import type { Config } from '../config.ts';
+import { SqliteStore } from './sqlite/sqlite-store.ts';
+import type { Store } from './types.ts';
+
+export function accountingRules(
+  config: Pick<Config, 'intervalMs' | 'timeoutMs' | 'toleranceMs'>,
+): AccountingRules {
+  return { intervalMs: config.intervalMs, timeoutMs: config.timeoutMs, toleranceMs: config.toleranceMs };
+}
+
+export async function openStore(
+  config: Readonly<Config>,
+  options: { clock?: () => number } = {},
+): Promise<Store> {
+  const rules = accountingRules(config);
+  if (config.database.engine === 'postgres') {
+    // Tracked by the "Scale-out" issue; refuse clearly rather than fall back to SQLite silently.
+    throw new Error('DATABASE_URL=postgres://… is not supported by this build yet; use sqlite:<path>');
+  }
+  const store = new SqliteStore({
+    path: config.database.path,
+    synchronous: config.sqliteSynchronous,
+    maxPages: config.sqliteMaxPages,
+    rules,
+    ...options,
+  });
+  await store.migrate();
+  return store;
+}
+
+export type { Store } from './types.ts';

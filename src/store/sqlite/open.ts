@@ -1,0 +1,53 @@
+// Opens the SQLite file with the settings Dwell relies on, and applies pending migrations.
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrations } from './migrations.ts';
+
+export interface SqliteOptions {
+  path: string;
+  synchronous?: 'NORMAL' | 'FULL';
+  /** PRAGMA max_page_count; 0 keeps SQLite's own limit. Lets tests simulate a full disk. */
+  maxPages?: number;
+}
+
+export function openDatabase(options: SqliteOptions): Database.Database {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  // WAL: readers (the dashboard) never block the writer. synchronous=NORMAL keeps every committed
+  // transaction through a process crash (SIGKILL); FULL also through power loss, at an fsync per
+  // commit (group commit keeps that to one per batch).
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = OFF');
+  if (options.maxPages) db.pragma(`max_page_count = ${Math.floor(options.maxPages)}`);
+  return db;
+}
+
+export function applyMigrations(db: Database.Database): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const applied = new Set(
+    db
+      .prepare('SELECT version FROM schema_migrations')
+      .pluck()
+      .all()
+      .map((v) => Number(v)),
+  );
+  const done: number[] = [];
+  for (const migration of migrations) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
+    })();
+    done.push(migration.version);
+  }
+  return done;
+}

@@ -1,0 +1,219 @@
+// The SQLite engine: one file, WAL, and group commit — beats arriving in the same event-loop turn
+// are applied in one transaction, and every request is answered after that transaction commits.
+
+import { randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { AccountingRules } from '../../accounting/credit-beat.ts';
+import { type BeatPlan, planBeat, type SessionRow } from '../beat-plan.ts';
+import { StoreUnavailableError } from '../errors.ts';
+import type { BeatInput, BeatResult, NewSession, SessionDetail, Store } from '../types.ts';
+import { applyMigrations, openDatabase, type SqliteOptions } from './open.ts';
+import { prepareStatements, type RawSessionRow, type Statements } from './statements.ts';
+
+interface PendingBeat {
+  beat: BeatInput;
+  resolve: (result: BeatResult) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface SqliteStoreOptions extends SqliteOptions {
+  rules: AccountingRules;
+  clock?: () => number;
+}
+
+export class SqliteStore implements Store {
+  readonly engine = 'sqlite' as const;
+  readonly db: Database.Database;
+  private readonly rules: AccountingRules;
+  private readonly clock: () => number;
+  private statements: Statements | null = null;
+  private queue: PendingBeat[] = [];
+  private closed = false;
+
+  constructor(options: SqliteStoreOptions) {
+    this.db = openDatabase(options);
+    this.rules = options.rules;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  async now(): Promise<number> {
+    return this.clock();
+  }
+
+  async migrate(): Promise<void> {
+    guard(() => applyMigrations(this.db));
+    this.statements = prepareStatements(this.db);
+  }
+
+  private get sql(): Statements {
+    if (!this.statements) this.statements = prepareStatements(this.db);
+    return this.statements;
+  }
+
+  async createSession(session: NewSession): Promise<{ startedAt: number }> {
+    const startedAt = this.clock();
+    guard(() =>
+      this.sql.insertSession.run({
+        id: session.id,
+        tokenHash: session.tokenHash,
+        cookieOnly: session.cookieOnly ? 1 : 0,
+        startedAt,
+        email: session.email,
+        visitorId: session.visitorId,
+        entryUrl: session.entryUrl,
+        referrer: session.referrer,
+        screen: session.screen,
+        lang: session.lang,
+      }),
+    );
+    return { startedAt };
+  }
+
+  recordBeat(beat: BeatInput): Promise<BeatResult> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('the store is closing'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ beat, resolve, reject });
+      if (this.queue.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  /** Applies every queued beat in one transaction, then answers each. */
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    let results: BeatResult[];
+    try {
+      results = guard(() => this.applyBatch(batch.map((p) => p.beat)));
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    for (const [i, pending] of batch.entries()) pending.resolve(results[i]!);
+  }
+
+  private applyBatch = (beats: BeatInput[]): BeatResult[] =>
+    this.db.transaction((all: BeatInput[]) => {
+      const now = this.clock();
+      return all.map((beat) => {
+        const row = this.readSession(beat.sessionId);
+        const plan = planBeat(row, beat, now, this.rules);
+        if (row) this.writePlan(row.pk, plan);
+        return plan.result;
+      });
+    })(beats);
+
+  private readSession(id: string): SessionRow | undefined {
+    const raw = this.sql.selectForBeat.get(id) as RawSessionRow | undefined;
+    if (!raw) return undefined;
+    return {
+      pk: raw.pk,
+      tokenHash: raw.token_hash,
+      cookieOnly: raw.cookie_only === 1,
+      startedAt: raw.started_at,
+      lastActivityAt: raw.last_activity_at,
+      endedAt: raw.ended_at,
+      engagedMs: raw.engaged_ms,
+      lastSeq: raw.last_seq,
+      beats: raw.beats,
+      currentUrl: raw.current_url,
+      openSpan:
+        raw.span_start === null
+          ? null
+          : { url: raw.span_url, start: raw.span_start, end: raw.span_end ?? raw.span_start },
+    };
+  }
+
+  private writePlan(pk: number, plan: BeatPlan): void {
+    const { session, closedSpan, page } = plan;
+    if (session) {
+      this.sql.updateAfterBeat.run({
+        pk,
+        lastActivityAt: session.lastActivityAt,
+        endedAt: session.endedAt,
+        engagedMs: session.engagedMs,
+        lastSeq: session.lastSeq,
+        beats: session.beats,
+        currentUrl: session.currentUrl,
+        spanUrl: session.openSpan?.url ?? null,
+        spanStart: session.openSpan?.start ?? null,
+        spanEnd: session.openSpan?.end ?? null,
+      });
+    }
+    if (closedSpan) this.sql.insertSpan.run(pk, closedSpan.url, closedSpan.start, closedSpan.end);
+    if (page) this.sql.upsertPage.run(pk, page.url, page.creditedMs, page.scroll);
+  }
+
+  async getSession(id: string): Promise<SessionDetail | null> {
+    return guard(() => {
+      const raw = this.sql.selectSession.get(id) as RawSessionRow | undefined;
+      if (!raw) return null;
+      const pages = (
+        this.sql.selectPages.all(raw.pk) as { url: string; engaged_ms: number; max_scroll: number | null }[]
+      ).map((p) => ({ url: p.url, engagedMs: p.engaged_ms, maxScroll: p.max_scroll }));
+      const timeline = (
+        this.sql.selectSpans.all(raw.pk) as { url: string | null; start_at: number; end_at: number }[]
+      ).map((s) => ({ url: s.url, start: s.start_at, end: s.end_at }));
+      if (raw.span_start !== null)
+        timeline.push({ url: raw.span_url, start: raw.span_start, end: raw.span_end ?? raw.span_start });
+      return {
+        id: raw.id,
+        startedAt: raw.started_at,
+        lastActivityAt: raw.last_activity_at,
+        endedAt: raw.ended_at,
+        engagedMs: raw.engaged_ms,
+        lastSeq: raw.last_seq,
+        beats: raw.beats,
+        email: raw.email,
+        visitorId: raw.visitor_id,
+        entryUrl: raw.entry_url,
+        referrer: raw.referrer,
+        screen: raw.screen,
+        lang: raw.lang,
+        currentUrl: raw.current_url,
+        pages,
+        timeline,
+      };
+    });
+  }
+
+  async dailySalt(day: string): Promise<Buffer> {
+    return guard(() =>
+      this.db.transaction(() => {
+        this.sql.insertSalt.run(day, randomBytes(32));
+        // Yesterday's salt is deleted once today's exists: visitor keys cannot be linked across days.
+        this.sql.deleteOtherSalts.run(day);
+        return this.sql.selectSalt.get(day) as Buffer;
+      })(),
+    );
+  }
+
+  async ping(): Promise<void> {
+    guard(() => this.db.prepare('SELECT 1').get());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.flush();
+    this.db.close();
+  }
+}
+
+/** SQLite failures that mean "not now" (full disk, locked, I/O) become StoreUnavailableError. */
+const UNAVAILABLE = /^SQLITE_(FULL|BUSY|LOCKED|IOERR|CANTOPEN|READONLY|NOMEM|PROTOCOL)/;
+
+function guard<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && UNAVAILABLE.test(code)) {
+      throw new StoreUnavailableError(`database unavailable (${code})`, { cause: error });
+    }
+    if (error instanceof TypeError && /database connection is not open/.test(error.message)) {
+      throw new StoreUnavailableError('database is closed', { cause: error });
+    }
+    throw error;
+  }
+}

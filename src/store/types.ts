@@ -1,0 +1,89 @@
+// The Store interface, in domain words. Routes, the CLI and the benchmarks depend on this file
+// only; each engine (sqlite/, postgres/) implements it with the same semantics, and the shared
+// contract suite in test/store/ proves it on both.
+
+import type { Beat } from '../accounting/credit-beat.ts';
+import type { Span } from '../accounting/spans.ts';
+
+export interface NewSession {
+  /** Public, unguessable id (≥ 122 random bits). */
+  id: string;
+  /** SHA-256 of the beat token; null for sessions that beat by cookie only (the gate). */
+  tokenHash: Buffer | null;
+  /** Gate sessions: beats count only through the cookie-authenticated route. */
+  cookieOnly?: boolean;
+  email: string | null;
+  /** The client's own visitor id if it sent one, else the daily-salted visitor key. */
+  visitorId: string | null;
+  entryUrl: string | null;
+  referrer: string | null;
+  screen: string | null;
+  lang: string | null;
+}
+
+export interface BeatInput extends Beat {
+  sessionId: string;
+  /**
+   * SHA-256 of the token the client presented. Undefined for a token-less (legacy) beat, which the
+   * route lets through only while DWELL_LEGACY_BEATS is on; cookie-authenticated beats (the gate)
+   * pass `trusted: true` instead.
+   */
+  tokenHash?: Buffer | undefined;
+  trusted?: boolean;
+}
+
+export type BeatResult =
+  | { kind: 'credited'; creditedMs: number; engagedMs: number; duplicate: boolean }
+  | { kind: 'not_found' }
+  | { kind: 'forbidden' }
+  | { kind: 'expired' };
+
+export interface PageTotal {
+  url: string;
+  engagedMs: number;
+  maxScroll: number | null;
+}
+
+export interface SessionRecord {
+  id: string;
+  startedAt: number;
+  lastActivityAt: number;
+  endedAt: number | null;
+  engagedMs: number;
+  lastSeq: number;
+  beats: number;
+  email: string | null;
+  visitorId: string | null;
+  entryUrl: string | null;
+  referrer: string | null;
+  screen: string | null;
+  lang: string | null;
+  currentUrl: string | null;
+  pages: PageTotal[];
+}
+
+export interface SessionDetail extends SessionRecord {
+  /** Engaged spans in time order, the open one included. */
+  timeline: Span[];
+}
+
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  /** The store's clock (the database's for PostgreSQL), in epoch ms. */
+  now(): Promise<number>;
+  /** Applies pending migrations. Idempotent; called at start. */
+  migrate(): Promise<void>;
+  createSession(session: NewSession): Promise<{ startedAt: number }>;
+  /**
+   * Authenticates and credits one beat atomically. Resolves only after the write is committed,
+   * so a `200` built from the result is durable.
+   */
+  recordBeat(beat: BeatInput): Promise<BeatResult>;
+  getSession(id: string): Promise<SessionDetail | null>;
+  /** The salt for visitor keys on `day` (YYYY-MM-DD), created on first use; older salts are deleted. */
+  dailySalt(day: string): Promise<Buffer>;
+  /** Throws StoreUnavailableError when the database cannot be reached. */
+  ping(): Promise<void>;
+  /** Finishes pending writes, then releases the database. */
+  close(): Promise<void>;
+}
