@@ -1,3 +1,33 @@
-// The `dwell` command line. Subcommands arrive with the issues that need them.
-process.stderr.write('dwell: no commands yet\n');
-process.exit(1);
+// The `dwell` command line: `dwell <command> [options]`. Each command lives in commands/ and talks
+// to the same store and query code as the HTTP API.
+
+import { commands } from './commands/index.ts';
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`);
+  return `Usage: dwell <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun dwell <command> --help for its options.\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`dwell: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  return command.run(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`dwell: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,6 @@
+// The shape of a CLI command: a one-line summary for `dwell --help` and a run that returns the exit code.
+
+export interface Command {
+  summary: string;
+  run(args: string[]): Promise<number>;
+}
