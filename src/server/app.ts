@@ -6,7 +6,7 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Store } from '../store/types.ts';
 import { errors } from './errors.ts';
@@ -46,6 +46,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connectionTimeout: 15_000,
     keepAliveTimeout: 10_000,
     return503OnClosing: false,
+    maxParamLength: 256,
+    // Errors raised by the router itself (malformed or over-long URLs) get the envelope too.
+    frameworkErrors: (error, _request, reply) => {
+      (reply as FastifyReply)
+        .code(400)
+        .send({ success: false, error: { code: 'INVALID_PARAMS', message: error.message } });
+    },
     ajv: {
       customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
