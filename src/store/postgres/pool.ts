@@ -1,0 +1,63 @@
+// The pg pool Dwell uses, and the translation of connection failures into StoreUnavailableError.
+
+import pg from 'pg';
+import { StoreUnavailableError } from '../errors.ts';
+
+// BIGINT columns hold epoch milliseconds and counters, far below 2^53: read them as numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export interface PoolOptions {
+  url: string;
+  /** A schema to create and use (tests isolate themselves this way). */
+  schema?: string;
+  max?: number;
+}
+
+export function createPool(options: PoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 2_000,
+    idleTimeoutMillis: 30_000,
+    // A query stuck behind a dead server must fail, so the route can answer 503 and move on.
+    query_timeout: 10_000,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  // An idle client losing its connection (database restart) emits here; without a listener the
+  // process would crash. The next query reconnects.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** PostgreSQL error classes that mean "not now": connection, resources, shutdown, timeouts. */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57|58)/;
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
+
+export function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_CODES.has(code)))
+    return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|timeout exceeded|Query read timeout|connect ECONNREFUSED|Client has encountered a connection error/i.test(
+    message,
+  );
+}
+
+export async function guardPg<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) throw error;
+    if (isUnavailable(error)) {
+      throw new StoreUnavailableError(`database unavailable (${(error as Error).message})`, { cause: error });
+    }
+    throw error;
+  }
+}
