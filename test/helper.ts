@@ -10,6 +10,7 @@ import { type Config, loadConfig } from '../src/config.ts';
 import { buildApp } from '../src/server/app.ts';
 import { openStore } from '../src/store/index.ts';
 import type { Store } from '../src/store/types.ts';
+import { createTestSchema, dropSchema } from './store/engines.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -36,9 +37,12 @@ export async function buildTestApp(
   options: TestAppOptions = {},
 ): Promise<TestApp> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'dwell-test-'));
+  // DWELL_TEST_ENGINE=postgres runs the app on PostgreSQL, in a schema that lives as long as `dir`.
+  // Its clock is the database's: tests that inject a clock only hold on SQLite.
+  const pg = process.env.DWELL_TEST_ENGINE === 'postgres' ? await createTestSchema(dir) : null;
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: `sqlite:${join(dir, 'dwell.db')}`,
+    DATABASE_URL: pg ? pg.url : `sqlite:${join(dir, 'dwell.db')}`,
     DWELL_ADMIN_TOKEN: ADMIN_TOKEN,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
@@ -54,6 +58,7 @@ export async function buildTestApp(
     async close() {
       await app.close();
       await store.close();
+      if (pg && !options.dir) await dropSchema(pg.schema);
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };

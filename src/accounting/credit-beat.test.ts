@@ -62,11 +62,19 @@ describe('creditBeat', () => {
     const state = fresh({ lastSeq: 5, engagedMs: 10_000 });
     assert.deepEqual(creditBeat(state, { seq: 5, engagedMs: 15_000 }, T0 + 60_000, rules), {
       kind: 'duplicate',
+      ended: null,
     });
     assert.deepEqual(creditBeat(state, { seq: 4, engagedMs: 15_000 }, T0 + 60_000, rules), {
       kind: 'duplicate',
+      ended: null,
     });
     assert.equal(credited(state, { seq: 6, engagedMs: 15_000 }, T0 + 60_000).creditedMs, 15_000);
+  });
+
+  it('ends the session when a retried beat carries final, still crediting nothing', () => {
+    const state = fresh({ lastSeq: 5, engagedMs: 10_000 });
+    const outcome = creditBeat(state, { seq: 5, engagedMs: 15_000, final: true }, T0 + 60_000, rules);
+    assert.deepEqual(outcome, { kind: 'duplicate', ended: { ...state, endedAt: T0 + 60_000 } });
   });
 
   it('expires a session whose last beat is older than the timeout, crediting nothing', () => {

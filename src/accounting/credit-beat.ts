@@ -32,7 +32,8 @@ export interface Beat {
 
 export type BeatOutcome =
   | { kind: 'expired' }
-  | { kind: 'duplicate' }
+  /** A retry: nothing credited. `ended` when it carried `final` for a session still open. */
+  | { kind: 'duplicate'; ended: SessionState | null }
   | { kind: 'credited'; creditedMs: number; url: string | null; next: SessionState };
 
 /**
@@ -56,7 +57,12 @@ export function creditBeat(
 ): BeatOutcome {
   const sinceLastBeat = Math.max(0, now - state.lastActivityAt);
   if (sinceLastBeat > rules.timeoutMs) return { kind: 'expired' };
-  if (beat.seq !== undefined && beat.seq <= state.lastSeq) return { kind: 'duplicate' };
+  if (beat.seq !== undefined && beat.seq <= state.lastSeq) {
+    // At tab close the tracker resends a beat still in flight, now marked final: its time counts
+    // once, but the close it reports is news.
+    const ended = beat.final && state.endedAt === null ? { ...state, endedAt: now } : null;
+    return { kind: 'duplicate', ended };
+  }
 
   const unusedWallClock = Math.max(0, now - state.startedAt + rules.toleranceMs - state.engagedMs);
   const claimed = beat.engagedMs ?? Math.min(sinceLastBeat, rules.intervalMs + rules.toleranceMs);

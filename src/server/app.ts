@@ -10,14 +10,21 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import type { Config } from '../config.ts';
 import type { Store } from '../store/types.ts';
 import { errors } from './errors.ts';
+import { gatePlugin } from './gate/index.ts';
+import { beatEventsPlugin } from './plugins/beat-events.ts';
 import { bodyParsersPlugin } from './plugins/body-parsers.ts';
 import { errorsPlugin } from './plugins/errors.ts';
+import { connectSharedLimits } from './plugins/fallback-limit-store.ts';
+import { liveRelayPlugin } from './plugins/live-relay.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
-import { type RateLimitsOptions, rateLimitsPlugin } from './plugins/rate-limits.ts';
+import { rateLimitsPlugin } from './plugins/rate-limits.ts';
+import { retentionPlugin } from './plugins/retention.ts';
 import { assetRoutes } from './routes/assets.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { demoRoutes } from './routes/demo.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { opsRoutes, type ReadinessCheck } from './routes/ops.ts';
+import { queryRoutes } from './routes/query.ts';
 import { ErrorEnvelope } from './schemas/envelope.ts';
 import { VisitorKeys } from './visitor-keys.ts';
 
@@ -29,7 +36,6 @@ export interface AppOptions {
   /** Where the built browser assets are (dist/public). */
   publicDir?: string;
   logger?: FastifyServerOptions['logger'];
-  rateLimitRedis?: RateLimitsOptions['redis'];
   readinessChecks?: ReadinessCheck[];
 }
 
@@ -74,9 +80,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(bodyParsersPlugin);
   await app.register(metricsPlugin);
+  await app.register(beatEventsPlugin);
+  if (config.redisUrl) await app.register(liveRelayPlugin, { redisUrl: config.redisUrl });
+  if (config.retentionDays !== null)
+    await app.register(retentionPlugin, { store, days: config.retentionDays });
+  // REDIS_URL: limits shared by every instance, falling back to in-process while Redis is down.
+  const shared = config.rateLimit && config.redisUrl ? connectSharedLimits(config.redisUrl, app.log) : null;
+  if (shared) app.addHook('onClose', () => shared.close());
   await app.register(rateLimitsPlugin, {
     enabled: config.rateLimit !== null,
-    ...(options.rateLimitRedis ? { redis: options.rateLimitRedis } : {}),
+    ...(shared ? { store: shared.Store } : {}),
   });
   await app.register(swagger, {
     openapi: {
@@ -97,13 +110,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await ingest.register(cors, {
       origin: config.allowedOrigins === '*' ? '*' : [...config.allowedOrigins],
       methods: ['GET', 'POST', 'PATCH'],
+      // The tracker honours Retry-After on 429/503, which a cross-origin script can read only if exposed.
+      exposedHeaders: ['Retry-After'],
       maxAge: 86_400,
+      // A preflight without Origin is answered 204 rather than @fastify/cors's plain-text 400.
+      strictPreflight: false,
     });
     await ingest.register(ingestRoutes, { config, store, visitorKeys });
   });
-  await app.register(opsRoutes, { store, checks: options.readinessChecks ?? [] });
+  const checks = [...(options.readinessChecks ?? [])];
+  if (shared) checks.push({ name: 'rateLimits', check: async () => shared.status() });
+  await app.register(opsRoutes, { store, checks });
   await app.register(assetRoutes, { publicDir: options.publicDir ?? DEFAULT_PUBLIC_DIR });
+  await app.register(queryRoutes, { config, store, adminToken: options.adminToken });
+  await app.register(dashboardRoutes, { publicDir: options.publicDir ?? DEFAULT_PUBLIC_DIR });
   if (config.demo) await app.register(demoRoutes);
+  // The email gate and its cookie heartbeat exist only with a confidential folder (DWELL_GATE_DIR).
+  if (config.gate.dir) await app.register(gatePlugin, { config, store });
 
   return app;
 }

@@ -24,6 +24,27 @@ export const errors = {
   sessionNotFound: () =>
     new HttpError(404, 'SESSION_NOT_FOUND', 'No session has this id; start a new session.'),
   notFound: (what = 'Nothing here') => new HttpError(404, 'NOT_FOUND', `${what}.`),
+  // The query API (API.md "Query").
+  invalidCursor: () =>
+    new HttpError(400, 'INVALID_CURSOR', 'This cursor was not returned by this API; start again without it.'),
+  invalidRange: (detail: string) => new HttpError(400, 'INVALID_QUERY', detail),
+  // The email gate (API.md "Email-gated access").
+  invalidEmail: () =>
+    new HttpError(400, 'INVALID_EMAIL', 'Enter a valid email address, like name@example.com.'),
+  emailNotAllowed: () =>
+    new HttpError(403, 'EMAIL_NOT_ALLOWED', 'This email address is not allowed to view these pages.'),
+  crossOrigin: () =>
+    new HttpError(403, 'CROSS_ORIGIN', 'This form can only be sent from a page of this site; reload it.'),
+  noSession: () =>
+    new HttpError(400, 'NO_SESSION', 'No session_record_id cookie: open the page through the gate first.'),
+  linkNotFound: () =>
+    new HttpError(404, 'LINK_NOT_FOUND', 'This access link is not valid; ask for a new one.'),
+  linkUsed: () => new HttpError(410, 'LINK_USED', 'This access link was already used; ask for a new one.'),
+  linkExpired: () => new HttpError(410, 'LINK_EXPIRED', 'This access link has expired; ask for a new one.'),
+  mailUnavailable: () =>
+    new HttpError(503, 'MAIL_UNAVAILABLE', 'The access email could not be sent; try again shortly.', {
+      'retry-after': '30',
+    }),
   sessionExpired: () =>
     new HttpError(
       410,

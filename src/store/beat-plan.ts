@@ -39,7 +39,8 @@ export function planBeat(
   const outcome = creditBeat(row, beat, now, rules);
   if (outcome.kind === 'expired') return { result: { kind: 'expired' } };
   if (outcome.kind === 'duplicate') {
-    return { result: { kind: 'credited', creditedMs: 0, engagedMs: row.engagedMs, duplicate: true } };
+    const result = { kind: 'credited' as const, creditedMs: 0, engagedMs: row.engagedMs, duplicate: true };
+    return outcome.ended ? { result, session: { ...outcome.ended, openSpan: row.openSpan } } : { result };
   }
 
   const { closed, open } = extendSpan(

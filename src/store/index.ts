@@ -2,6 +2,7 @@
 
 import type { AccountingRules } from '../accounting/credit-beat.ts';
 import type { Config } from '../config.ts';
+import { PostgresStore } from './postgres/postgres-store.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './types.ts';
 
@@ -17,8 +18,10 @@ export async function openStore(
 ): Promise<Store> {
   const rules = accountingRules(config);
   if (config.database.engine === 'postgres') {
-    // Tracked by the "Scale-out" issue; refuse clearly rather than fall back to SQLite silently.
-    throw new Error('DATABASE_URL=postgres://… is not supported by this build yet; use sqlite:<path>');
+    // The database's clock, not an injected one: instances with skewed clocks must agree.
+    const store = new PostgresStore({ url: config.database.url, rules });
+    await store.migrate();
+    return store;
   }
   const store = new SqliteStore({
     path: config.database.path,

@@ -4,6 +4,8 @@
 
 import type { Beat } from '../accounting/credit-beat.ts';
 import type { Span } from '../accounting/spans.ts';
+import type { GateStore } from './gate-types.ts';
+import type { QueryStore } from './query-types.ts';
 
 export interface NewSession {
   /** Public, unguessable id (≥ 122 random bits). */
@@ -67,7 +69,7 @@ export interface SessionDetail extends SessionRecord {
   timeline: Span[];
 }
 
-export interface Store {
+export interface Store extends GateStore, QueryStore {
   readonly engine: 'sqlite' | 'postgres';
   /** The store's clock (the database's for PostgreSQL), in epoch ms. */
   now(): Promise<number>;

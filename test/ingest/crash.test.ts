@@ -23,7 +23,7 @@ describe('durability of an acknowledged beat', () => {
         headers: { 'user-agent': BROWSER_UA, 'content-type': 'text/plain' },
         body: JSON.stringify({ url: 'https://site.test/crash' }),
       });
-      const { id, token } = (await started.json()).data;
+      const { id, token } = ((await started.json()) as { data: { id: string; token: string } }).data;
       await new Promise((resolve) => setTimeout(resolve, 1_200));
       const acknowledged: number[] = [];
       for (let seq = 1; seq <= 20; seq++) {

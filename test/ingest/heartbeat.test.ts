@@ -117,6 +117,18 @@ describe('heartbeat accounting through the real server', () => {
       assert.equal(resumed.json().data.engagedMs, 8_000);
     }));
 
+  it('ends a session when the in-flight beat is resent as final at tab close, counting its time once', () =>
+    withApp({}, async (t, clock) => {
+      const { id, token } = await startSession(t.app);
+      clock.advance(5_000);
+      await beat(t.app, id, { token, seq: 1, engagedMs: 5_000 });
+      const resent = await beat(t.app, id, { token, seq: 1, engagedMs: 5_000, final: true });
+      assert.equal(resent.json().data.credited, 0);
+      const session = await t.store.getSession(id);
+      assert.equal(session?.engagedMs, 5_000);
+      assert.equal(session?.endedAt, session!.startedAt + 5_000);
+    }));
+
   it('answers 410 SESSION_EXPIRED after the timeout and credits nothing', () =>
     withApp({ DWELL_TIMEOUT_MS: '60000' }, async (t, clock) => {
       const { id, token } = await startSession(t.app);

@@ -3,7 +3,7 @@
 // own, so runs never see each other's rows. STORE_ENGINES=sqlite (or postgres) narrows the loop.
 
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -26,6 +26,18 @@ export interface Engine {
   /** Why this engine's tests are skipped here, or false. */
   skip: string | false;
   open(rules: AccountingRules): Promise<OpenedStore<SqliteStore | PostgresStore>>;
+  /** Two stores over one database: two Dwell instances (or two connections) racing each other. */
+  openPair(
+    rules: AccountingRules,
+  ): Promise<OpenedStore<[SqliteStore | PostgresStore, SqliteStore | PostgresStore]>>;
+}
+
+/** Rows of a table, read beneath the Store interface (to prove a delete left nothing behind). */
+export async function countRows(store: SqliteStore | PostgresStore, table: string): Promise<number> {
+  if (store instanceof SqliteStore) {
+    return store.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  }
+  return (await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
 }
 
 let postgresReachable: Promise<string | false> | null = null;
@@ -52,6 +64,30 @@ export function postgresSkipReason(): Promise<string | false> {
 
 export function testSchemaName(): string {
   return `dwell_test_${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * A schema for an app built from a config, and a DATABASE_URL whose connections use it. The name is
+ * kept in `dir`, so an app rebuilt on the same folder (a restart) finds its data again, as it
+ * would its SQLite file.
+ */
+export async function createTestSchema(dir: string): Promise<{ schema: string; url: string }> {
+  const file = join(dir, 'postgres-schema');
+  let schema = existsSync(file) ? readFileSync(file, 'utf8') : null;
+  if (schema === null) {
+    schema = testSchemaName();
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA "${schema}"`);
+    } finally {
+      await client.end();
+    }
+    writeFileSync(file, schema);
+  }
+  const url = new URL(POSTGRES_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return { schema, url: url.toString() };
 }
 
 export async function dropSchema(schema: string): Promise<void> {
@@ -82,6 +118,21 @@ export async function engines(): Promise<Engine[]> {
           },
         };
       },
+      async openPair(rules) {
+        const dir = mkdtempSync(join(tmpdir(), 'dwell-store-'));
+        const first = new SqliteStore({ path: join(dir, 'dwell.db'), rules });
+        await first.migrate();
+        const second = new SqliteStore({ path: join(dir, 'dwell.db'), rules });
+        await second.migrate();
+        return {
+          store: [first, second],
+          async dispose() {
+            await first.close();
+            await second.close();
+            rmSync(dir, { recursive: true, force: true });
+          },
+        };
+      },
     },
     {
       name: 'postgres',
@@ -94,6 +145,21 @@ export async function engines(): Promise<Engine[]> {
           store,
           async dispose() {
             await store.close();
+            await dropSchema(schema);
+          },
+        };
+      },
+      async openPair(rules) {
+        const schema = testSchemaName();
+        const first = new PostgresStore({ url: POSTGRES_URL, schema, rules, max: 4 });
+        const second = new PostgresStore({ url: POSTGRES_URL, schema, rules, max: 4 });
+        // Both migrate at once, as two instances starting together do: the advisory lock serialises them.
+        await Promise.all([first.migrate(), second.migrate()]);
+        return {
+          store: [first, second],
+          async dispose() {
+            await first.close();
+            await second.close();
             await dropSchema(schema);
           },
         };

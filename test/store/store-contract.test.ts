@@ -206,6 +206,41 @@ for (const engine of await engines()) {
       }),
     );
 
+    it('loses no update when two instances beat the same sessions at once', async () => {
+      const pair = await engine.openPair(rules);
+      const [first, second] = pair.store;
+      try {
+        const sessions = Array.from({ length: 3 }, () => newSession());
+        for (const s of sessions) await first.createSession(s);
+        await sleep(1_500);
+        // Body-less beats need no seq order, so every one must count: 3 sessions × 60 beats, spread
+        // over both instances and sent at once, conflicting on every row.
+        const results = await Promise.all(
+          sessions.flatMap((s) =>
+            Array.from({ length: 60 }, (_, i) =>
+              (i % 2 ? first : second).recordBeat({
+                sessionId: s.id,
+                tokenHash: hash('secret'),
+                url: `/p${i % 3}`,
+              }),
+            ),
+          ),
+        );
+        assert.ok(results.every((r) => r.kind === 'credited'));
+        for (const s of sessions) {
+          const read = await first.getSession(s.id);
+          assert.equal(read?.beats, 60, 'every beat was applied once');
+          assert.ok(read!.engagedMs <= read!.lastActivityAt - read!.startedAt + rules.toleranceMs);
+          assert.equal(
+            read?.pages.reduce((sum, p) => sum + p.engagedMs, 0),
+            read?.engagedMs,
+          );
+        }
+      } finally {
+        await pair.dispose();
+      }
+    });
+
     it(
       'keeps one salt a day and forgets the previous day',
       withStore(async (store) => {

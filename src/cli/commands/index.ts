@@ -1,10 +1,22 @@
 // The command table of `dwell`. Add a command by adding its module here.
 
+import { demo } from './demo.ts';
+import { exportCommand } from './export.ts';
+import { gate } from './gate.ts';
 import { migrate } from './migrate.ts';
+import { purge } from './purge.ts';
 import { serve } from './serve.ts';
+import { sessions } from './sessions.ts';
+import { stats } from './stats.ts';
 import type { Command } from './types.ts';
 
 export const commands: Record<string, Command> = {
   serve,
   migrate,
+  gate,
+  sessions,
+  stats,
+  export: exportCommand,
+  purge,
+  demo,
 };

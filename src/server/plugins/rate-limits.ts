@@ -10,7 +10,8 @@ import { errors } from '../errors.ts';
 
 export interface RateLimitsOptions {
   enabled: boolean;
-  redis?: RateLimitPluginOptions['redis'];
+  /** A shared store (Redis with in-process fallback); in-process counters when absent. */
+  store?: RateLimitPluginOptions['store'];
 }
 
 export const rateLimitsPlugin = fp(
@@ -19,7 +20,9 @@ export const rateLimitsPlugin = fp(
     await app.register(rateLimit, {
       global: false,
       enableDraftSpec: true,
-      ...(options.redis ? { redis: options.redis, skipOnError: true } : {}),
+      ...(options.store ? { store: options.store } : {}),
+      // A limiter failure must never stop ingest: the request goes through uncounted.
+      skipOnError: true,
       errorResponseBuilder: (_request, context) =>
         errors.rateLimited(Math.max(1, Math.ceil(context.ttl / 1000))),
     });

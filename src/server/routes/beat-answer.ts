@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { BeatResult } from '../../store/types.ts';
 import { errors } from '../errors.ts';
 
-export function answerBeat(app: FastifyInstance, result: BeatResult) {
+export function answerBeat(app: FastifyInstance, result: BeatResult, sessionId: string | null = null) {
   switch (result.kind) {
     case 'not_found':
       throw errors.sessionNotFound();
@@ -16,6 +16,14 @@ export function answerBeat(app: FastifyInstance, result: BeatResult) {
     case 'credited':
       app.metrics.beats.inc({ result: result.duplicate ? 'duplicate' : 'credited' });
       if (result.creditedMs > 0) app.metrics.creditedMs.inc(result.creditedMs);
+      // The live stream: an emit only when a dashboard listens, so the hot path stays cheap.
+      if (!result.duplicate && app.beatEvents?.listenerCount('beat') > 0) {
+        app.beatEvents.emit('beat', {
+          sessionId,
+          creditedMs: result.creditedMs,
+          engagedMs: result.engagedMs,
+        });
+      }
       return {
         success: true as const,
         data: {

@@ -108,7 +108,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<IngestOptions> = async (
       ...rest,
       ...(token === undefined ? {} : { tokenHash: hashToken(token), engagedMs }),
     });
-    return answerBeat(app, result);
+    return answerBeat(app, result, request.params.id);
   };
 
   app.patch('/api/v1/analytics/session/:id/heartbeat', beatRoute, heartbeat);

@@ -58,4 +58,51 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'email gate: people, access, links',
+    sql: `
+      -- One row per email that ever had (or was denied) access; revoked_before ends every access
+      -- issued up to then, at once (dwell gate revoke).
+      CREATE TABLE gate_people (
+        email TEXT PRIMARY KEY,
+        first_seen_at BIGINT,
+        revoked_before BIGINT
+      );
+
+      CREATE TABLE gate_sessions (
+        session_id TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        issued_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        end_notified_at BIGINT
+      );
+      CREATE INDEX gate_sessions_email ON gate_sessions (email);
+      CREATE INDEX gate_sessions_unannounced ON gate_sessions (issued_at) WHERE end_notified_at IS NULL;
+
+      -- Single-use verification links: only the token's SHA-256 is kept.
+      CREATE TABLE gate_links (
+        token_hash BYTEA PRIMARY KEY,
+        email TEXT NOT NULL,
+        next TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        used_at BIGINT
+      );
+    `,
+  },
+  {
+    version: 3,
+    name: 'query indexes',
+    // SQLite keeps trigger-maintained rollups (its version 3); PostgreSQL answers the same queries
+    // with aggregates over these indexes instead (see queries/get-stats.ts), so no rollup tables.
+    sql: `
+      -- Sessions that visited a page (the url filter of the sessions list and of stats).
+      CREATE INDEX session_pages_url ON session_pages (url, session_pk);
+      -- Per-person lookups of the visitors list (an email, else a visitor key).
+      CREATE INDEX sessions_who ON sessions ((coalesce('e:' || email, 'v:' || visitor_id)), started_at);
+      -- The live view: open sessions by last activity.
+      CREATE INDEX sessions_live ON sessions (last_activity_at) WHERE ended_at IS NULL;
+    `,
+  },
 ];

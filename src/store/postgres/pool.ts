@@ -61,3 +61,22 @@ export async function guardPg<T>(work: () => Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+/** Runs `work` in one transaction on one pooled connection: committed if it resolves, else rolled back. */
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

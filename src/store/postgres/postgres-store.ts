@@ -6,11 +6,24 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { AccountingRules } from '../../accounting/credit-beat.ts';
-import { planBeat, type SessionRow } from '../beat-plan.ts';
 import { StoreUnavailableError } from '../errors.ts';
-import type { BeatInput, BeatResult, NewSession, SessionDetail } from '../types.ts';
+import type { EndedGateSession, GateAccess, GateLink, LinkRedemption } from '../gate-types.ts';
+import type {
+  ImportedSession,
+  LiveSession,
+  SessionFilter,
+  SessionPage,
+  Stats,
+  StatsQuery,
+  VisitorList,
+  VisitorQuery,
+} from '../query-types.ts';
+import type { BeatInput, BeatResult, NewSession, SessionDetail, SessionRecord, Store } from '../types.ts';
+import { applyBeats } from './beat-batch.ts';
+import * as gate from './gate.ts';
 import { migrations } from './migrations.ts';
 import { createPool, guardPg, type PoolOptions } from './pool.ts';
+import * as query from './queries/index.ts';
 
 const CLOCK = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
 /** Batches in flight at once; each holds one pooled connection for its transaction. */
@@ -22,28 +35,11 @@ interface PendingBeat {
   reject: (error: unknown) => void;
 }
 
-interface RawRow {
-  pk: number;
-  id: string;
-  token_hash: Buffer | null;
-  cookie_only: boolean;
-  started_at: number;
-  last_activity_at: number;
-  ended_at: number | null;
-  engaged_ms: number;
-  last_seq: number;
-  beats: number;
-  current_url: string | null;
-  span_url: string | null;
-  span_start: number | null;
-  span_end: number | null;
-}
-
 export interface PostgresStoreOptions extends PoolOptions {
   rules: AccountingRules;
 }
 
-export class PostgresStore {
+export class PostgresStore implements Store {
   readonly engine = 'postgres' as const;
   readonly pool: pg.Pool;
   private readonly rules: AccountingRules;
@@ -70,10 +66,11 @@ export class PostgresStore {
     await guardPg(async () => {
       const client = await this.pool.connect();
       try {
-        if (this.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema.replace(/"/g, '')}"`);
         await client.query('BEGIN');
         // Two instances starting together: one migrates, the other waits and finds nothing to do.
+        // The lock comes first: even CREATE SCHEMA IF NOT EXISTS fails when two run at once.
         await client.query("SELECT pg_advisory_xact_lock(hashtext('dwell_migrations'))");
+        if (this.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema.replace(/"/g, '')}"`);
         await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
           version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
         const applied = new Set(
@@ -156,95 +153,8 @@ export class PostgresStore {
     }
   }
 
-  private async applyBatchWithRetry(beats: BeatInput[]): Promise<BeatResult[]> {
-    try {
-      return await this.applyBatch(beats);
-    } catch (error) {
-      // Two instances locking the same sessions: PostgreSQL picks a victim; running it again is safe.
-      if ((error as { code?: string }).code === '40P01') return this.applyBatch(beats);
-      throw error;
-    }
-  }
-
-  private async applyBatch(beats: BeatInput[]): Promise<BeatResult[]> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const ids = [...new Set(beats.map((b) => b.sessionId))];
-      // Rows are locked in primary-key order, so concurrent batches never deadlock each other.
-      const { rows } = await client.query<RawRow & { now: number }>(
-        `SELECT ${CLOCK} AS now, pk, id, token_hash, cookie_only, started_at, last_activity_at, ended_at, engaged_ms,
-           last_seq, beats, current_url, span_url, span_start, span_end
-         FROM sessions WHERE id = ANY($1::text[]) ORDER BY pk FOR UPDATE`,
-        [ids],
-      );
-      const now =
-        rows[0]?.now ?? (await client.query<{ now: number }>(`SELECT ${CLOCK} AS now`)).rows[0]!.now;
-      const sessions = new Map<string, SessionRow>(rows.map((raw) => [raw.id, toSessionRow(raw)]));
-      const touched = new Map<number, SessionRow>();
-      const spans: { pk: number; url: string | null; start: number; end: number }[] = [];
-      const pages = new Map<string, { pk: number; url: string; creditedMs: number; scroll: number | null }>();
-
-      const results = beats.map((beat) => {
-        const row = sessions.get(beat.sessionId);
-        const plan = planBeat(row, beat, now, this.rules);
-        if (!row) return plan.result;
-        if (plan.session) {
-          const next: SessionRow = { ...row, ...plan.session };
-          sessions.set(beat.sessionId, next);
-          touched.set(row.pk, next);
-        }
-        if (plan.closedSpan) spans.push({ pk: row.pk, ...plan.closedSpan });
-        if (plan.page) {
-          // One upsert row per (session, page): ON CONFLICT cannot touch a row twice in a statement.
-          const key = `${row.pk}\u0000${plan.page.url}`;
-          const previous = pages.get(key);
-          pages.set(key, {
-            pk: row.pk,
-            url: plan.page.url,
-            creditedMs: (previous?.creditedMs ?? 0) + plan.page.creditedMs,
-            scroll: maxOrNull(previous?.scroll ?? null, plan.page.scroll),
-          });
-        }
-        return plan.result;
-      });
-
-      if (touched.size > 0) await updateSessions(client, [...touched.entries()]);
-      if (spans.length > 0) {
-        await client.query(
-          'INSERT INTO spans (session_pk, url, start_at, end_at) SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[])',
-          [
-            spans.map((s) => s.pk),
-            spans.map((s) => s.url),
-            spans.map((s) => s.start),
-            spans.map((s) => s.end),
-          ],
-        );
-      }
-      if (pages.size > 0) {
-        const list = [...pages.values()];
-        await client.query(
-          `INSERT INTO session_pages (session_pk, url, engaged_ms, max_scroll)
-           SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::real[])
-           ON CONFLICT (session_pk, url) DO UPDATE SET
-             engaged_ms = session_pages.engaged_ms + excluded.engaged_ms,
-             max_scroll = GREATEST(session_pages.max_scroll, excluded.max_scroll)`,
-          [
-            list.map((p) => p.pk),
-            list.map((p) => p.url),
-            list.map((p) => p.creditedMs),
-            list.map((p) => p.scroll),
-          ],
-        );
-      }
-      await client.query('COMMIT');
-      return results;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+  private applyBatchWithRetry(beats: BeatInput[]): Promise<BeatResult[]> {
+    return applyBeats(this.pool, beats, this.rules);
   }
 
   async getSession(id: string): Promise<SessionDetail | null> {
@@ -296,6 +206,60 @@ export class PostgresStore {
     });
   }
 
+  // The email gate (GateStore): see gate.ts.
+  async grantGateAccess(grant: { sessionId: string; email: string; issuedAt: number; expiresAt: number }) {
+    return guardPg(() => gate.grantGateAccess(this.pool, grant));
+  }
+  async getGateAccess(sessionId: string): Promise<GateAccess | null> {
+    return guardPg(() => gate.getGateAccess(this.pool, sessionId));
+  }
+  async revokeGateAccess(email: string, at: number) {
+    return guardPg(() => gate.revokeGateAccess(this.pool, email, at));
+  }
+  async createGateLink(link: GateLink, now: number): Promise<void> {
+    await guardPg(() => gate.createGateLink(this.pool, link, now));
+  }
+  async redeemGateLink(tokenHash: Buffer, now: number): Promise<LinkRedemption> {
+    return guardPg(() => gate.redeemGateLink(this.pool, tokenHash, now));
+  }
+  async claimEndedGateSessions(options: { now: number; timeoutMs: number }): Promise<EndedGateSession[]> {
+    return guardPg(() => gate.claimEndedGateSessions(this.pool, options));
+  }
+
+  // The query API, the CLI and the dashboard (QueryStore): one query per file in queries/.
+  async listSessions(filter: SessionFilter, limit: number, cursor?: string): Promise<SessionPage> {
+    return guardPg(() => query.listSessions(this.pool, filter, limit, cursor));
+  }
+  async listVisitors(visitors: VisitorQuery): Promise<VisitorList> {
+    return guardPg(() => query.listVisitors(this.pool, visitors));
+  }
+  async getStats(stats: StatsQuery): Promise<Stats> {
+    return guardPg(() => query.getStats(this.pool, stats));
+  }
+  async listLiveSessions(since: number, limit: number): Promise<LiveSession[]> {
+    return guardPg(() => query.listLiveSessions(this.pool, since, limit));
+  }
+  async *exportSessions(
+    filter: SessionFilter,
+    options?: { pages?: boolean },
+  ): AsyncIterable<SessionRecord[]> {
+    const batches = query.exportSessions(this.pool, filter, options);
+    for (;;) {
+      const next = await guardPg(() => batches.next());
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  async purgeSessions(before: number): Promise<number> {
+    return guardPg(() => query.purgeSessions(this.pool, before));
+  }
+  async importSessions(
+    sessions: Iterable<ImportedSession>,
+    onProgress?: (done: number) => void,
+  ): Promise<number> {
+    return guardPg(() => query.importSessions(this.pool, sessions, onProgress));
+  }
+
   async ping(): Promise<void> {
     await guardPg(() => this.pool.query('SELECT 1'));
   }
@@ -309,54 +273,4 @@ export class PostgresStore {
     }
     await this.pool.end();
   }
-}
-
-function toSessionRow(raw: RawRow): SessionRow {
-  return {
-    pk: raw.pk,
-    tokenHash: raw.token_hash,
-    cookieOnly: raw.cookie_only,
-    startedAt: raw.started_at,
-    lastActivityAt: raw.last_activity_at,
-    endedAt: raw.ended_at,
-    engagedMs: raw.engaged_ms,
-    lastSeq: raw.last_seq,
-    beats: raw.beats,
-    currentUrl: raw.current_url,
-    openSpan:
-      raw.span_start === null
-        ? null
-        : { url: raw.span_url, start: raw.span_start, end: raw.span_end ?? raw.span_start },
-  };
-}
-
-async function updateSessions(client: pg.PoolClient, rows: [number, SessionRow][]): Promise<void> {
-  const column = <T>(pick: (row: SessionRow) => T) => rows.map(([, row]) => pick(row));
-  await client.query(
-    `UPDATE sessions AS s SET last_activity_at = u.last_activity_at, ended_at = u.ended_at, engaged_ms = u.engaged_ms,
-       last_seq = u.last_seq, beats = u.beats, current_url = u.current_url,
-       span_url = u.span_url, span_start = u.span_start, span_end = u.span_end
-     FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[], $7::text[],
-       $8::text[], $9::bigint[], $10::bigint[])
-       AS u(pk, last_activity_at, ended_at, engaged_ms, last_seq, beats, current_url, span_url, span_start, span_end)
-     WHERE s.pk = u.pk`,
-    [
-      rows.map(([pk]) => pk),
-      column((r) => r.lastActivityAt),
-      column((r) => r.endedAt),
-      column((r) => r.engagedMs),
-      column((r) => r.lastSeq),
-      column((r) => r.beats),
-      column((r) => r.currentUrl),
-      column((r) => r.openSpan?.url ?? null),
-      column((r) => r.openSpan?.start ?? null),
-      column((r) => r.openSpan?.end ?? null),
-    ],
-  );
-}
-
-function maxOrNull(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.max(a, b);
 }

@@ -1,5 +1,7 @@
 // Versioned schema of the SQLite store. Append new migrations; never edit an applied one.
 
+import { rollupsSql } from './rollups-sql.ts';
+
 export interface Migration {
   version: number;
   name: string;
@@ -63,4 +65,38 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'email gate: people, access, links',
+    sql: `
+      -- One row per email that ever had (or was denied) access; revoked_before ends every access
+      -- issued up to then, at once (dwell gate revoke).
+      CREATE TABLE gate_people (
+        email TEXT PRIMARY KEY,
+        first_seen_at INTEGER,
+        revoked_before INTEGER
+      ) WITHOUT ROWID;
+
+      CREATE TABLE gate_sessions (
+        session_id TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        issued_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        end_notified_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX gate_sessions_email ON gate_sessions (email);
+      CREATE INDEX gate_sessions_unannounced ON gate_sessions (issued_at) WHERE end_notified_at IS NULL;
+
+      -- Single-use verification links: only the token's SHA-256 is kept.
+      CREATE TABLE gate_links (
+        token_hash BLOB PRIMARY KEY,
+        email TEXT NOT NULL,
+        next TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+      ) WITHOUT ROWID;
+    `,
+  },
+  { version: 3, name: 'query rollups and indexes', sql: rollupsSql },
 ];

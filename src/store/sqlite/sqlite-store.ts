@@ -6,8 +6,21 @@ import type Database from 'better-sqlite3';
 import type { AccountingRules } from '../../accounting/credit-beat.ts';
 import { type BeatPlan, planBeat, type SessionRow } from '../beat-plan.ts';
 import { StoreUnavailableError } from '../errors.ts';
-import type { BeatInput, BeatResult, NewSession, SessionDetail, Store } from '../types.ts';
+import type { EndedGateSession, GateAccess, GateLink, LinkRedemption } from '../gate-types.ts';
+import type {
+  ImportedSession,
+  LiveSession,
+  SessionFilter,
+  SessionPage,
+  Stats,
+  StatsQuery,
+  VisitorList,
+  VisitorQuery,
+} from '../query-types.ts';
+import type { BeatInput, BeatResult, NewSession, SessionDetail, SessionRecord, Store } from '../types.ts';
+import * as gate from './gate.ts';
 import { applyMigrations, openDatabase, type SqliteOptions } from './open.ts';
+import * as query from './queries/index.ts';
 import { prepareStatements, type RawSessionRow, type Statements } from './statements.ts';
 
 interface PendingBeat {
@@ -186,6 +199,68 @@ export class SqliteStore implements Store {
         return this.sql.selectSalt.get(day) as Buffer;
       })(),
     );
+  }
+
+  // The email gate (GateStore): see gate.ts.
+  async grantGateAccess(grant: { sessionId: string; email: string; issuedAt: number; expiresAt: number }) {
+    return guard(() => gate.grantGateAccess(this.db, grant));
+  }
+  async getGateAccess(sessionId: string): Promise<GateAccess | null> {
+    return guard(() => gate.getGateAccess(this.db, sessionId));
+  }
+  async revokeGateAccess(email: string, at: number) {
+    return guard(() => gate.revokeGateAccess(this.db, email, at));
+  }
+  async createGateLink(link: GateLink, now: number): Promise<void> {
+    guard(() => gate.createGateLink(this.db, link, now));
+  }
+  async redeemGateLink(tokenHash: Buffer, now: number): Promise<LinkRedemption> {
+    return guard(() => gate.redeemGateLink(this.db, tokenHash, now));
+  }
+  async claimEndedGateSessions(options: { now: number; timeoutMs: number }): Promise<EndedGateSession[]> {
+    return guard(() => gate.claimEndedGateSessions(this.db, options));
+  }
+
+  // The query API, the CLI and the dashboard (QueryStore): one query per file in queries/.
+  async listSessions(filter: SessionFilter, limit: number, cursor?: string): Promise<SessionPage> {
+    return guard(() => query.listSessions(this.db, filter, limit, cursor));
+  }
+  async listVisitors(visitors: VisitorQuery): Promise<VisitorList> {
+    return guard(() => query.listVisitors(this.db, visitors));
+  }
+  async getStats(stats: StatsQuery): Promise<Stats> {
+    return guard(() => query.getStats(this.db, stats));
+  }
+  async listLiveSessions(since: number, limit: number): Promise<LiveSession[]> {
+    return guard(() => query.listLiveSessions(this.db, since, limit));
+  }
+  async *exportSessions(
+    filter: SessionFilter,
+    options?: { pages?: boolean },
+  ): AsyncIterable<SessionRecord[]> {
+    const batches = query.exportSessions(this.db, filter, options);
+    for (;;) {
+      const next = guard(() => batches.next());
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  async *exportSessionsCsv(filter: SessionFilter, context: { now: number; timeoutMs: number }) {
+    const chunks = query.exportSessionsCsv(this.db, filter, context);
+    for (;;) {
+      const next = guard(() => chunks.next());
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  async purgeSessions(before: number): Promise<number> {
+    return guard(() => query.purgeSessions(this.db, before));
+  }
+  async importSessions(
+    sessions: Iterable<ImportedSession>,
+    onProgress?: (done: number) => void,
+  ): Promise<number> {
+    return guard(() => query.importSessions(this.db, sessions, onProgress));
   }
 
   async ping(): Promise<void> {

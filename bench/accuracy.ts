@@ -1,0 +1,264 @@
+// Accuracy bench (issue: "npm run bench:accuracy"): randomized visits in Debian's Chromium, each run
+// once with Dwell's tracker and once with each seed client as its document gives it, all against
+// the same Dwell server; prints the median and p95 absolute error of the stored engaged time
+// against the truth, as a markdown table.
+//
+// Time is scaled down SCALE times for every client alike: Dwell's interval (15 s → 0.75 s) and idle
+// cut-off (5 min → 15 s), BIO.RE's 30 s PATCH (→ 1.5 s), the blueprint's 3-minute ping (→ 9 s), and
+// every stretch of every visit. Dwell runs twice: with its default idle cut-off and with 60 s. Errors are reported back in real seconds. The server's 2 s
+// tolerance is not scaled, which flatters the seed clients slightly (their body-less beats get it).
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import {
+  hasChromium,
+  launchChromium,
+  newContext,
+  setHidden,
+  sleep,
+  startSite,
+  trackedPage,
+} from '../test/e2e/tracker-browser.ts';
+import { startServer, type TestServer } from '../test/helper.ts';
+
+const SCALE = 20;
+const VISITS = Number(process.env.VISITS ?? 40);
+const PARALLEL = Number(process.env.PARALLEL ?? 12);
+const SEED = Number(process.env.SEED ?? 42);
+
+type Stretch = { kind: 'read' | 'still' | 'hidden' | 'gone'; ms: number };
+type Client = 'dwell' | 'dwell-60s' | 'bio.re' | 'blueprint';
+
+/** Mulberry32: a seeded PRNG, so every run of the bench replays the same visits. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A visit: 2 to 5 stretches, in real seconds: reading with input (20–120 s), reading without
+ * touching anything (30–180 s, still engaged), the tab hidden (10–180 s), or the tab left visible
+ * with nobody there (60–600 s, not engaged). It always starts reading and ends with a close.
+ */
+function visitScript(random: () => number): Stretch[] {
+  const span = (min: number, max: number) => Math.round((min + random() * (max - min)) * 1000);
+  const stretches: Stretch[] = [{ kind: 'read', ms: span(20, 120) }];
+  const count = 1 + Math.floor(random() * 4);
+  for (let i = 0; i < count; i++) {
+    const r = random();
+    if (r < 0.35) stretches.push({ kind: 'read', ms: span(20, 120) });
+    else if (r < 0.6) stretches.push({ kind: 'still', ms: span(30, 180) });
+    else if (r < 0.85) stretches.push({ kind: 'hidden', ms: span(10, 180) });
+    else stretches.push({ kind: 'gone', ms: span(60, 600) });
+  }
+  return stretches;
+}
+
+const truthOf = (visit: Stretch[]) =>
+  visit.reduce((sum, s) => sum + (s.kind === 'read' || s.kind === 'still' ? s.ms : 0), 0);
+
+// The seed clients, as their documents give them, with their intervals scaled.
+const bioreClient = (server: string) => `<script>
+(async () => {
+  const started = await fetch('${server}/api/v1/analytics/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: location.href }) }).then((r) => r.json());
+  const sessionId = started.data.id;
+  window.__sessionId = sessionId;
+  async function sessionHeartbeat(sessionId) {
+    await fetch('${server}/api/v1/analytics/session/' + sessionId + '/heartbeat', { method: 'PATCH' }).catch(() => {});
+  }
+  function startHeartbeat(sessionId) {
+    let timer = null;
+    const start = () => { if (timer != null) return; timer = window.setInterval(() => sessionHeartbeat(sessionId), ${30_000 / SCALE}); };
+    const stop = () => { if (timer != null) { clearInterval(timer); timer = null; } };
+    const onVisibility = () => { if (document.visibilityState === 'visible') start(); else stop(); };
+    document.addEventListener('visibilitychange', onVisibility);
+    if (document.visibilityState === 'visible') start();
+    return () => { document.removeEventListener('visibilitychange', onVisibility); stop(); };
+  }
+  startHeartbeat(sessionId);
+})();
+</script>`;
+
+const blueprintPage = `<!doctype html><html><head><meta name="dwell-tracker" content="off"><title>deck</title></head>
+<body><p>Confidential</p><script>
+(function() {
+  const HEARTBEAT_INTERVAL = ${180_000 / SCALE};
+  let heartbeatTimer = null;
+  let isPageVisible = true;
+  function getCookie(name) {
+    const value = '; ' + document.cookie;
+    const parts = value.split('; ' + name + '=');
+    if (parts.length === 2) return parts.pop().split(';').shift();
+    return null;
+  }
+  async function sendHeartbeat() {
+    const sessionRecordId = getCookie('session_record_id');
+    if (!sessionRecordId) return;
+    try { await fetch('/api/session-heartbeat', { method: 'POST', credentials: 'same-origin' }); }
+    catch (error) { console.error('Heartbeat failed:', error); }
+  }
+  function startHeartbeat() {
+    sendHeartbeat();
+    heartbeatTimer = setInterval(() => { if (isPageVisible) sendHeartbeat(); }, HEARTBEAT_INTERVAL);
+  }
+  document.addEventListener('visibilitychange', () => {
+    isPageVisible = !document.hidden;
+    if (isPageVisible) sendHeartbeat();
+  });
+  window.addEventListener('beforeunload', () => {
+    const sessionRecordId = getCookie('session_record_id');
+    if (sessionRecordId && navigator.sendBeacon) navigator.sendBeacon('/api/session-heartbeat');
+  });
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', startHeartbeat);
+  else startHeartbeat();
+})();
+</script></body></html>`;
+
+/** Plays the visit in the page (scaled), then closes it. */
+async function play(page: Page, visit: Stretch[]): Promise<void> {
+  let x = 10;
+  for (const stretch of visit) {
+    const end = Date.now() + stretch.ms / SCALE;
+    if (stretch.kind === 'hidden') await setHidden(page, true);
+    while (Date.now() < end) {
+      // A reader moves the mouse now and then (every 20 real seconds).
+      if (stretch.kind === 'read') {
+        x = (x + 37) % 300;
+        await page.mouse.move(x, 100);
+      }
+      await sleep(Math.min(2000, Math.max(0, end - Date.now())));
+    }
+    if (stretch.kind === 'hidden') await setHidden(page, false);
+  }
+  await page.close();
+}
+
+async function runVisit(
+  browser: Browser,
+  server: TestServer,
+  site: string,
+  client: Client,
+  visit: Stretch[],
+) {
+  const context = await newContext(browser);
+  try {
+    const page = await context.newPage();
+    let id: string | null = null;
+    let loadedAt = 0;
+    if (client === 'blueprint') {
+      await context.request.post(`${server.url}/api/verify-temp-access`, {
+        form: { email: 'bench@example.com', next: '/confidential/blueprint.html' },
+        maxRedirects: 0,
+      });
+      await page.goto(`${server.url}/confidential/blueprint.html`);
+      loadedAt = Date.now();
+      id = (await context.cookies()).find((c) => c.name === 'session_record_id')?.value ?? null;
+    } else {
+      await page.goto(`${site}/${client}/page`);
+      loadedAt = Date.now();
+      id = (await page
+        .waitForFunction(
+          client.startsWith('dwell')
+            ? `JSON.parse(sessionStorage.getItem('dwell') || '{}').id`
+            : 'window.__sessionId',
+          undefined,
+          { polling: 50, timeout: 10_000 },
+        )
+        .then((h) => h.jsonValue())) as string;
+    }
+    if (!id) throw new Error(`${client}: no session`);
+    // The page has been open (visible, read) since it loaded: that is part of the truth too.
+    const setupMs = Date.now() - loadedAt;
+    await play(page, visit);
+    await sleep(1500);
+    const stored = (await server.store.getSession(id))?.engagedMs ?? 0;
+    const truth = truthOf(visit) / SCALE + setupMs;
+    if (process.env.VERBOSE)
+      console.error(`\n${client} stored ${stored} truth ${truth} ${JSON.stringify(visit)}`);
+    return Math.abs(stored - truth) * SCALE;
+  } finally {
+    await context.close();
+  }
+}
+
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+};
+
+async function main() {
+  if (!hasChromium()) {
+    console.error('bench:accuracy needs Debian chromium at /usr/bin/chromium (apt-get install chromium)');
+    process.exit(1);
+  }
+  const gateDir = mkdtempSync(join(tmpdir(), 'dwell-bench-gate-'));
+  writeFileSync(join(gateDir, 'blueprint.html'), blueprintPage);
+  const server = await startServer({
+    DWELL_INTERVAL_MS: String(15_000 / SCALE),
+    DWELL_RATE_LIMIT: 'off',
+    DWELL_GATE_DIR: gateDir,
+    DWELL_DEMO: 'off',
+  });
+  const site = await startSite((path) =>
+    path.startsWith('/dwell/')
+      ? trackedPage(server.url, `data-idle="${300_000 / SCALE}"`)
+      : path.startsWith('/dwell-60s/')
+        ? trackedPage(server.url, `data-idle="${60_000 / SCALE}"`)
+        : `<!doctype html><html><body><p>Article</p>${bioreClient(server.url)}</body></html>`,
+  );
+  const browser = await launchChromium();
+  const random = prng(SEED);
+  const visits = Array.from({ length: VISITS }, () => visitScript(random));
+  const clients: Client[] = ['dwell', 'dwell-60s', 'bio.re', 'blueprint'];
+  const jobs = visits.flatMap((visit) => clients.map((client) => ({ client, visit })));
+  const errors: Record<Client, number[]> = { dwell: [], 'dwell-60s': [], 'bio.re': [], blueprint: [] };
+  let done = 0;
+  const started = Date.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: PARALLEL }, async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        try {
+          errors[job.client].push(await runVisit(browser, server, site.origin, job.client, job.visit));
+        } catch (error) {
+          console.error(`${job.client}: ${(error as Error).message}`);
+        }
+        process.stderr.write(`\r${++done}/${jobs.length} visits`);
+      }
+    }),
+  );
+  process.stderr.write('\n');
+  await browser.close();
+  await Promise.all([server.close(), site.close()]);
+
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const names: Record<Client, string> = {
+    dwell: "Dwell's tracker (default idle cut-off, 5 min)",
+    'dwell-60s': "Dwell's tracker, data-idle 60 s",
+    'bio.re': 'BIO.RE seed (PATCH every 30 s while visible)',
+    blueprint: 'Blueprint seed (ping every 3 min to /api/session-heartbeat)',
+  };
+  console.log(
+    `\n${VISITS} randomized visits (seed ${SEED}), time scaled 1/${SCALE}, errors in real seconds:\n`,
+  );
+  console.log('| client | visits | median abs. error | p95 abs. error |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const client of clients) {
+    const e = errors[client];
+    console.log(
+      `| ${names[client]} | ${e.length} | ${seconds(quantile(e, 0.5))} | ${seconds(quantile(e, 0.95))} |`,
+    );
+  }
+  console.log(`\n(ran in ${Math.round((Date.now() - started) / 1000)} s)`);
+}
+
+await main();

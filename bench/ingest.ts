@@ -1,0 +1,267 @@
+// `npm run bench`: heartbeats/s, latency and memory, side by side in one run on this machine —
+// the server pinned to core 0, wrk to core 1, loopback only, 64 connections:
+//   1. a bare node:http server answering the same envelope (the ceiling),
+//   2. Dwell on SQLite, 3. Dwell on PostgreSQL, 4. the BIO.RE seed design on PostgreSQL
+//      (one `UPDATE … duration = duration + 30` per request), 5. two Dwell instances on PostgreSQL.
+// With BENCH_SESSIONS (default 1,000,000) stored and BENCH_ACTIVE (100,000) receiving beats.
+// Results go to bench/results.json.
+
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { seedPostgres, seedSqlite } from './ingest/seed.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1_000_000);
+const ACTIVE = Number(process.env.BENCH_ACTIVE ?? 100_000);
+const CONNECTIONS = 64;
+const PG_BASE = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_SCHEMA = 'dwell_bench';
+const PG_URL = `${PG_BASE}${PG_BASE.includes('?') ? '&' : '?'}options=-c%20search_path%3D${PG_SCHEMA}`;
+
+interface Result {
+  name: string;
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+  rssMb: number;
+  ratioToCeiling?: number;
+}
+
+function need(command: string): void {
+  try {
+    execFileSync('which', [command], { stdio: 'ignore' });
+  } catch {
+    throw new Error(
+      `${command} is required (apt-get install -y ${command === 'taskset' ? 'util-linux' : command})`,
+    );
+  }
+}
+
+async function waitForPort(url: string, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}): ${log()}`);
+    try {
+      await fetch(url, { method: 'OPTIONS' });
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`server did not start: ${log()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+function startServer(args: string[], env: Record<string, string>, port: number) {
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...args], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DWELL_DEMO: 'off',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  return { child, log: () => stderr };
+}
+
+function rssMb(pid: number): number {
+  // taskset execs node, so the pid is the server's own.
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+function runWrk(port: number, idsFile: string, mode: string, connections = CONNECTIONS): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const wrk = spawn(
+      'taskset',
+      [
+        '-c',
+        '1',
+        'wrk',
+        '-t1',
+        `-c${connections}`,
+        `-d${SECONDS}s`,
+        '--latency',
+        '-s',
+        join(ROOT, 'bench/ingest/beat.lua'),
+        `http://127.0.0.1:${port}`,
+      ],
+      { env: { ...process.env, BENCH_IDS: idsFile, BENCH_MODE: mode } },
+    );
+    let out = '';
+    wrk.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    wrk.stderr.on('data', (chunk) => {
+      out += chunk;
+    });
+    wrk.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`wrk failed: ${out}`))));
+  });
+}
+
+function toMs(value: string): number {
+  const match = /([\d.]+)(us|ms|s)/.exec(value);
+  if (!match) return Number.NaN;
+  const n = Number(match[1]);
+  return match[2] === 'us' ? n / 1000 : match[2] === 's' ? n * 1000 : n;
+}
+
+function parseWrk(name: string, out: string, rss: number): Result {
+  const errors = [...out.matchAll(/(connect|read|write|timeout) (\d+)/g)].reduce(
+    (sum, m) => sum + Number(m[2]),
+    0,
+  );
+  return {
+    name,
+    requestsPerSec: Math.round(Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0)),
+    p50Ms: toMs(/\s50%\s+(\S+)/.exec(out)?.[1] ?? ''),
+    p99Ms: toMs(/\s99%\s+(\S+)/.exec(out)?.[1] ?? ''),
+    non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
+    errors,
+    rssMb: rss,
+  };
+}
+
+async function measure(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  idsFile: string,
+  mode = 'dwell',
+): Promise<Result> {
+  const port = 18_000 + Math.floor(Math.random() * 2_000);
+  const server = startServer(args, env, port);
+  try {
+    await waitForPort(`http://127.0.0.1:${port}/`, server.child, server.log);
+    // A short warm-up so the JIT and the page cache are not part of the figure.
+    await runWrk(port, idsFile, mode).catch(() => '');
+    const out = await runWrk(port, idsFile, mode);
+    const result = parseWrk(name, out, rssMb(server.child.pid!));
+    process.stdout.write(
+      `  ${name}: ${result.requestsPerSec} req/s, p99 ${result.p99Ms} ms, ${result.rssMb} MB\n`,
+    );
+    return result;
+  } finally {
+    server.child.kill('SIGTERM');
+  }
+}
+
+async function measureTwoInstances(env: Record<string, string>, idsFile: string): Promise<Result> {
+  const ports = [19_500, 19_501];
+  const servers = ports.map((port) => startServer(['dist/server/main.js'], env, port));
+  try {
+    for (const [i, port] of ports.entries())
+      await waitForPort(`http://127.0.0.1:${port}/`, servers[i]!.child, servers[i]!.log);
+    const outs = await Promise.all(ports.map((port) => runWrk(port, idsFile, 'dwell', CONNECTIONS / 2)));
+    const parts = outs.map((out, i) => parseWrk(`instance ${i + 1}`, out, rssMb(servers[i]!.child.pid!)));
+    return {
+      name: 'Dwell, two instances on PostgreSQL',
+      requestsPerSec: parts.reduce((sum, p) => sum + p.requestsPerSec, 0),
+      p50Ms: Math.max(...parts.map((p) => p.p50Ms)),
+      p99Ms: Math.max(...parts.map((p) => p.p99Ms)),
+      non2xx: parts.reduce((sum, p) => sum + p.non2xx, 0),
+      errors: parts.reduce((sum, p) => sum + p.errors, 0),
+      rssMb: Math.max(...parts.map((p) => p.rssMb)),
+    };
+  } finally {
+    for (const server of servers) server.child.kill('SIGTERM');
+  }
+}
+
+async function main(): Promise<void> {
+  need('wrk');
+  need('taskset');
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  const dir = mkdtempSync(join(tmpdir(), 'dwell-bench-'));
+  const sqlitePath = join(dir, 'dwell.db');
+  const sqliteIds = join(dir, 'sqlite-ids.txt');
+  const pgIds = join(dir, 'pg-ids.txt');
+  const common = { DWELL_ADMIN_TOKEN: 'bench-admin-token-0123456789', DWELL_DATA_DIR: dir };
+  try {
+    process.stdout.write(
+      `seeding ${SESSIONS.toLocaleString('en')} sessions (${ACTIVE.toLocaleString('en')} active) into SQLite and PostgreSQL…\n`,
+    );
+    let started = Date.now();
+    await seedSqlite(sqlitePath, SESSIONS, ACTIVE, sqliteIds);
+    process.stdout.write(`  SQLite seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    started = Date.now();
+    await seedPostgres(PG_BASE, PG_SCHEMA, SESSIONS, ACTIVE, pgIds);
+    process.stdout.write(`  PostgreSQL seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+
+    process.stdout.write(
+      `measuring, ${SECONDS} s each, ${CONNECTIONS} connections (server on core 0, wrk on core 1)…\n`,
+    );
+    const results: Result[] = [];
+    results.push(await measure('bare node:http (ceiling)', ['bench/ingest/bare-server.mjs'], {}, sqliteIds));
+    results.push(
+      await measure(
+        'Dwell on SQLite',
+        ['dist/server/main.js'],
+        { ...common, DATABASE_URL: `sqlite:${sqlitePath}` },
+        sqliteIds,
+      ),
+    );
+    results.push(
+      await measure(
+        'Dwell on PostgreSQL',
+        ['dist/server/main.js'],
+        { ...common, DATABASE_URL: PG_URL },
+        pgIds,
+      ),
+    );
+    results.push(
+      await measure(
+        'seed design on PostgreSQL (+30 per request)',
+        ['bench/ingest/seed-design-server.mjs'],
+        { DATABASE_URL: PG_URL },
+        pgIds,
+        'seed',
+      ),
+    );
+    results.push(await measureTwoInstances({ ...common, DATABASE_URL: PG_URL }, pgIds));
+
+    const ceiling = results[0]!.requestsPerSec;
+    for (const r of results) r.ratioToCeiling = Math.round((r.requestsPerSec / ceiling) * 100) / 100;
+    const seed = results[3]!.requestsPerSec;
+    const table = [
+      '| server | beats/s | × ceiling | p50 ms | p99 ms | non-2xx | socket errors | RSS MB |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      ...results.map(
+        (r) =>
+          `| ${r.name} | ${r.requestsPerSec.toLocaleString('en')} | ${r.ratioToCeiling} | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx} | ${r.errors} | ${r.rssMb} |`,
+      ),
+    ].join('\n');
+    const sqlite = results[1]!;
+    const postgres = results[2]!;
+    const targets = [
+      `Dwell on SQLite ≥ 0.6× ceiling: ${sqlite.ratioToCeiling}× ${sqlite.ratioToCeiling! >= 0.6 ? 'met' : 'NOT met'}`,
+      `Dwell on SQLite p99 < 20 ms: ${sqlite.p99Ms} ms ${sqlite.p99Ms < 20 ? 'met' : 'NOT met'}; zero non-2xx: ${sqlite.non2xx === 0 ? 'met' : 'NOT met'}`,
+      `Dwell on PostgreSQL ≥ 0.4× ceiling: ${postgres.ratioToCeiling}× ${postgres.ratioToCeiling! >= 0.4 ? 'met' : 'NOT met'}`,
+      `Dwell on PostgreSQL ≥ 3× the seed design: ${(postgres.requestsPerSec / seed).toFixed(1)}× ${postgres.requestsPerSec >= 3 * seed ? 'met' : 'NOT met'}`,
+      `RSS < 200 MB with ${ACTIVE.toLocaleString('en')} active sessions: ${Math.max(sqlite.rssMb, postgres.rssMb)} MB ${Math.max(sqlite.rssMb, postgres.rssMb) < 200 ? 'met' : 'NOT met'}`,
+    ];
+    process.stdout.write(`\n${table}\n\n${targets.map((t) => `- ${t}`).join('\n')}\n`);
+    writeFileSync(
+      join(ROOT, 'bench/results.json'),
+      `${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, sessions: SESSIONS, active: ACTIVE, connections: CONNECTIONS, results, targets }, null, 2)}\n`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,134 @@
+// Seeds the benchmark databases: `total` sessions, of which the newest `active` are mid-visit
+// (their ids and tokens are written for wrk). Bulk inserts, one transaction per chunk.
+
+import { createHash, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import pg from 'pg';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+
+const rules = { intervalMs: 15_000, timeoutMs: 1_800_000, toleranceMs: 2_000 };
+const DAY = 86_400_000;
+
+interface SeedRow {
+  id: string;
+  tokenHash: Buffer;
+  startedAt: number;
+  lastActivityAt: number;
+  engagedMs: number;
+  url: string;
+}
+
+function* rows(total: number, active: number, now: number, tokens: string[]): Generator<SeedRow> {
+  for (let i = 0; i < total; i++) {
+    const isActive = i >= total - active;
+    const token = isActive ? `bench-token-${i}` : `old-${i}`;
+    const startedAt = isActive ? now - 60_000 : now - 30 * DAY + Math.floor((i / total) * 30 * DAY);
+    const row = {
+      id: randomUUID(),
+      tokenHash: createHash('sha256').update(token).digest(),
+      startedAt,
+      lastActivityAt: isActive ? now - 1_000 : startedAt + 45_000,
+      engagedMs: isActive ? 0 : 40_000,
+      url: `https://site.test/p${i % 50}`,
+    };
+    if (isActive) tokens.push(`${row.id} ${token}`);
+    yield row;
+  }
+}
+
+export async function seedSqlite(
+  path: string,
+  total: number,
+  active: number,
+  idsFile: string,
+): Promise<void> {
+  const store = new SqliteStore({ path, rules });
+  await store.migrate();
+  const insert = store.db.prepare(
+    `INSERT INTO sessions (id, token_hash, started_at, last_activity_at, engaged_ms, entry_url, current_url, visitor_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const tokens: string[] = [];
+  const chunk = store.db.transaction((batch: SeedRow[]) => {
+    for (const r of batch)
+      insert.run(
+        r.id,
+        r.tokenHash,
+        r.startedAt,
+        r.lastActivityAt,
+        r.engagedMs,
+        r.url,
+        r.url,
+        r.id.slice(0, 8),
+      );
+  });
+  let batch: SeedRow[] = [];
+  for (const row of rows(total, active, Date.now(), tokens)) {
+    batch.push(row);
+    if (batch.length === 50_000) {
+      chunk(batch);
+      batch = [];
+    }
+  }
+  chunk(batch);
+  store.db.pragma('wal_checkpoint(TRUNCATE)');
+  await store.close();
+  writeFileSync(idsFile, `${tokens.join('\n')}\n`);
+}
+
+export async function seedPostgres(
+  url: string,
+  schema: string,
+  total: number,
+  active: number,
+  idsFile: string,
+): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.end();
+  const store = new PostgresStore({ url, schema, rules });
+  await store.migrate();
+  const client = await store.pool.connect();
+  const tokens: string[] = [];
+  try {
+    await client.query(
+      'CREATE TABLE seed_sessions (id TEXT PRIMARY KEY, last_activity_at TIMESTAMPTZ NOT NULL, duration INTEGER NOT NULL DEFAULT 0)',
+    );
+    let batch: SeedRow[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const col = <T>(pick: (r: SeedRow) => T) => batch.map(pick);
+      await client.query(
+        `INSERT INTO sessions (id, token_hash, started_at, last_activity_at, engaged_ms, entry_url, current_url, visitor_id)
+         SELECT * FROM unnest($1::text[], $2::bytea[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $6::text[], $7::text[])`,
+        [
+          col((r) => r.id),
+          col((r) => r.tokenHash),
+          col((r) => r.startedAt),
+          col((r) => r.lastActivityAt),
+          col((r) => r.engagedMs),
+          col((r) => r.url),
+          col((r) => r.id.slice(0, 8)),
+        ],
+      );
+      await client.query(
+        'INSERT INTO seed_sessions (id, last_activity_at, duration) SELECT id, now(), 0 FROM unnest($1::text[]) AS id',
+        [col((r) => r.id)],
+      );
+      batch = [];
+    };
+    for (const row of rows(total, active, Date.now(), tokens)) {
+      batch.push(row);
+      if (batch.length === 20_000) await flush();
+    }
+    await flush();
+    await client.query('VACUUM ANALYZE sessions');
+    await client.query('VACUUM ANALYZE seed_sessions');
+  } finally {
+    client.release();
+    await store.close();
+  }
+  writeFileSync(idsFile, `${tokens.join('\n')}\n`);
+}

@@ -1,0 +1,132 @@
+// npm run bench:query — seeds 1,000,000 sessions (about 3 pages and 2 spans each, over 90 days)
+// into a SQLite file, serves the real app, and prints p50/p95 per query endpoint over HTTP, and the
+// export's rate and memory. Options: --sessions N, --db PATH (reuse a seeded file), --runs N.
+
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.ts';
+import { generateSessions } from '../src/demo/generate.ts';
+import { buildApp } from '../src/server/app.ts';
+import { openStore } from '../src/store/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    sessions: { type: 'string', default: '1000000' },
+    db: { type: 'string' },
+    runs: { type: 'string', default: '40' },
+  },
+});
+const count = Number(values.sessions);
+const runs = Number(values.runs);
+const DAY = 86_400_000;
+const TOKEN = 'bench-admin-token-0123456789';
+const dir = values.db ? null : mkdtempSync(join(tmpdir(), 'dwell-bench-'));
+const path = values.db ?? join(dir!, 'bench.db');
+const fresh = !existsSync(path);
+const to = Date.parse('2026-11-23T00:00:00Z');
+
+const config = loadConfig({
+  NODE_ENV: 'production',
+  DATABASE_URL: `sqlite:${path}`,
+  DWELL_ADMIN_TOKEN: TOKEN,
+  DWELL_RATE_LIMIT: 'off',
+  LOG_LEVEL: 'warn',
+});
+const store = await openStore(config, { clock: () => to });
+if (fresh) {
+  const started = performance.now();
+  let last = 0;
+  await store.importSessions(generateSessions({ count, from: to - 90 * DAY, to, seed: 1 }), (done) => {
+    if (done - last >= 100_000 || done === count) {
+      last = done;
+      process.stdout.write(`\rseeding ${done.toLocaleString('en')} / ${count.toLocaleString('en')} sessions`);
+    }
+  });
+  process.stdout.write(`\nseeded in ${((performance.now() - started) / 1000).toFixed(1)} s (${path})\n`);
+}
+const app = await buildApp({ config, store, adminToken: TOKEN });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const address = app.server.address();
+const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const headers = { authorization: `Bearer ${TOKEN}` };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const from30 = iso(to - 30 * DAY);
+const emails = (
+  (await (
+    await fetch(`${base}/api/v1/analytics/visitors?limit=200&from=${from30}&to=${iso(to)}`, { headers })
+  ).json()) as {
+    data: { items: { email: string | null }[] };
+  }
+).data.items
+  .map((v) => v.email)
+  .filter((e): e is string => e !== null);
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+
+async function measure(name: string, target: number, url: (i: number) => string) {
+  const times: number[] = [];
+  for (let i = -3; i < runs; i++) {
+    const started = performance.now();
+    const response = await fetch(`${base}${url(i)}`, { headers });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`${name}: ${response.status}`);
+    if (i >= 0) times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const p95 = percentile(times, 0.95);
+  console.log(
+    `${name.padEnd(44)} p50 ${percentile(times, 0.5).toFixed(1).padStart(7)} ms   p95 ${p95.toFixed(1).padStart(7)} ms   target ≤ ${target} ms ${p95 <= target ? 'ok' : 'MISSED'}`,
+  );
+}
+
+console.log(`\n${count.toLocaleString('en')} sessions, ${runs} runs per endpoint, over HTTP:\n`);
+await measure('stats, last 30 days', 200, () => `/api/v1/analytics/stats?from=${from30}&to=${iso(to)}`);
+await measure(
+  'sessions, page of 50, filtered by email',
+  20,
+  (i) =>
+    `/api/v1/analytics/sessions?limit=50&email=${encodeURIComponent(emails[Math.abs(i) % emails.length] ?? '')}`,
+);
+await measure(
+  'sessions, page of 50, filtered by status',
+  20,
+  () => '/api/v1/analytics/sessions?limit=50&status=ended',
+);
+await measure(
+  'sessions, page of 50, filtered by url',
+  20,
+  () => `/api/v1/analytics/sessions?limit=50&url=${encodeURIComponent('https://example.com/pricing')}`,
+);
+await measure(
+  'visitors, last 30 days (first 100)',
+  300,
+  () => `/api/v1/analytics/visitors?from=${from30}&to=${iso(to)}`,
+);
+
+for (const format of ['csv', 'ndjson'] as const) {
+  const started = performance.now();
+  const response = await fetch(`${base}/api/v1/analytics/export?format=${format}&from=${from30}`, {
+    headers,
+  });
+  let newlines = 0;
+  let peakRss = 0;
+  const baseRss = process.memoryUsage().rss;
+  for await (const chunk of response.body!) {
+    const buffer = Buffer.from(chunk as Uint8Array);
+    for (let at = buffer.indexOf(10); at >= 0; at = buffer.indexOf(10, at + 1)) newlines++;
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const rows = format === 'csv' ? newlines - 1 : newlines;
+  const rate = rows / seconds;
+  console.log(
+    `${`export ${format}, last 30 days`.padEnd(44)} ${rows.toLocaleString('en')} rows in ${seconds.toFixed(1)} s = ${Math.round(rate).toLocaleString('en')} rows/s, RSS +${((peakRss - baseRss) / 1048576).toFixed(0)} MB${format === 'csv' ? `   target ≥ 100,000 rows/s ${rate >= 100_000 ? 'ok' : 'MISSED'}` : ''}`,
+  );
+}
+
+await app.close();
+await store.close();
+if (dir) rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,158 @@
+// Realistic demo sessions, generated without I/O from a seed: a small site's pages with Zipf-like
+// popularity, a daily rhythm, log-normal engaged times, returning visitors (some known by email)
+// and the odd reader with two tabs open at once. Used by `dwell demo` and `npm run bench:query`.
+
+import type { Span } from '../accounting/spans.ts';
+import type { ImportedSession } from '../store/query-types.ts';
+
+export interface GenerateOptions {
+  count: number;
+  /** Sessions start between `from` and `to` (epoch ms). */
+  from: number;
+  to: number;
+  seed?: number;
+  /** Base URL of the demo site. */
+  origin?: string;
+}
+
+const PATHS = [
+  '/',
+  '/pricing',
+  '/docs/getting-started',
+  '/blog/engaged-time-vs-time-on-page',
+  '/docs/tracker',
+  '/blog/why-heartbeats-lie',
+  '/features',
+  '/docs/api',
+  '/about',
+  '/blog/privacy-without-cookies',
+  '/changelog',
+  '/docs/self-hosting',
+  '/customers',
+  '/blog/reading-depth',
+  '/contact',
+  '/careers',
+  '/docs/dashboard',
+  '/legal/privacy',
+];
+const REFERRERS = [
+  '',
+  '',
+  '',
+  'https://www.google.com/',
+  'https://www.google.com/',
+  'https://news.ycombinator.com/',
+  'https://duckduckgo.com/',
+  'https://www.linkedin.com/',
+  'https://github.com/',
+];
+const NAMES = ['ana', 'ben', 'chloe', 'dev', 'emma', 'farid', 'grace', 'hugo', 'ines', 'jonas', 'kim', 'lea'];
+const DOMAINS = ['acme.io', 'example.com', 'globex.net', 'initech.dev'];
+const SCREENS = ['1920x1080', '1440x900', '2560x1440', '390x844', '412x915', '1366x768'];
+const LANGS = ['en-US', 'en-GB', 'de-DE', 'fr-FR', 'es-ES'];
+const DAY = 86_400_000;
+
+/** mulberry32: tiny, fast, good enough for demo data. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export function* generateSessions(options: GenerateOptions): Generator<ImportedSession> {
+  const rand = random(options.seed ?? 42);
+  const origin = options.origin ?? 'https://example.com';
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+  // Zipf-like: page i is chosen with weight 1/(i+1).
+  const weights = PATHS.map((_, i) => 1 / (i + 1));
+  const weightSum = weights.reduce((a, b) => a + b, 0);
+  const pickPath = () => {
+    let r = rand() * weightSum;
+    for (const [i, w] of weights.entries()) {
+      r -= w;
+      if (r <= 0) return PATHS[i]!;
+    }
+    return PATHS[0]!;
+  };
+  const gaussian = () => Math.sqrt(-2 * Math.log(rand() || 1e-9)) * Math.cos(2 * Math.PI * rand());
+  // About one visitor per three sessions; one visitor in five is known by email (the gate).
+  const visitorCount = Math.max(1, Math.round(options.count / 3));
+  const span = Math.max(1, options.to - options.from);
+  const ids = random((options.seed ?? 42) ^ 0x5bd1e995);
+  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(ids() * 16).toString(16)).join('');
+
+  let previous: ImportedSession | null = null;
+  for (let n = 0; n < options.count; n++) {
+    // Start times ascend; a daily rhythm makes afternoons busier than nights.
+    let startedAt = options.from + Math.floor(((n + rand()) / options.count) * span);
+    const hour = new Date(startedAt).getUTCHours();
+    if (hour < 6 && rand() < 0.5) startedAt = Math.min(options.to - 1, startedAt + 8 * 3_600_000);
+    const twoTabs = previous !== null && rand() < 0.03;
+    const visitor = twoTabs ? null : Math.floor(Math.abs(gaussian()) * visitorCount * 0.4) % visitorCount;
+    const email =
+      twoTabs && previous
+        ? previous.email
+        : visitor !== null && visitor % 5 === 0
+          ? `${NAMES[visitor % NAMES.length]}.${visitor}@${DOMAINS[visitor % DOMAINS.length]}`
+          : null;
+    const visitorId =
+      twoTabs && previous ? previous.visitorId : `v${(visitor ?? 0).toString(36).padStart(6, '0')}`;
+    if (twoTabs && previous) startedAt = previous.startedAt + Math.floor(rand() * 20_000);
+
+    // Engaged time: log-normal around 45 s, capped at an hour.
+    const engagedMs = Math.min(3_600_000, Math.max(1_000, Math.round(Math.exp(10.7 + 1.1 * gaussian()))));
+    const pageCount = 1 + Math.min(5, Math.floor(rand() * 4 + rand() * 1.2));
+    const pages = new Map<string, number>();
+    const first = pickPath();
+    pages.set(first, 0);
+    while (pages.size < pageCount) pages.set(pickPath(), 0);
+    const urls = [...pages.keys()];
+    let left = engagedMs;
+    const pageTotals = urls.map((path, i) => {
+      const share = i === urls.length - 1 ? left : Math.floor(left * (0.3 + rand() * 0.5));
+      left -= share;
+      return {
+        url: `${origin}${path}`,
+        engagedMs: share,
+        maxScroll: Math.min(100, Math.round(20 + rand() * 85)),
+      };
+    });
+    // Two spans: the reading is split by one pause away from the tab.
+    const pause = Math.floor(rand() * 120_000);
+    const firstPart = Math.floor(engagedMs * (0.4 + rand() * 0.3));
+    const spans: Span[] = [
+      { url: pageTotals[0]!.url, start: startedAt, end: startedAt + firstPart },
+      {
+        url: pageTotals[pageTotals.length - 1]!.url,
+        start: startedAt + firstPart + pause,
+        end: startedAt + engagedMs + pause,
+      },
+    ];
+    const lastActivityAt = startedAt + engagedMs + pause + Math.floor(rand() * 5_000);
+    const session: ImportedSession = {
+      id: `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`,
+      startedAt,
+      lastActivityAt,
+      endedAt: rand() < 0.7 ? lastActivityAt : null,
+      engagedMs,
+      beats: Math.max(1, Math.round(engagedMs / 15_000) + 1),
+      email,
+      visitorId,
+      entryUrl: pageTotals[0]!.url,
+      referrer: pick(REFERRERS) || null,
+      screen: pick(SCREENS),
+      lang: pick(LANGS),
+      pages: pageTotals,
+      spans,
+    };
+    previous = session;
+    yield session;
+  }
+}
+
+export const DEMO_DAY_MS = DAY;

@@ -1,0 +1,95 @@
+// How query results look on the wire (API.md "Query"), shared by the HTTP API, the exports and the
+// CLI so they can never disagree: ISO-8601 UTC times, `duration` in whole seconds, status from the
+// accounting rules.
+
+import { sessionStatus } from '../accounting/credit-beat.ts';
+import type { Span } from '../accounting/spans.ts';
+import type { LiveSession, VisitorTotal } from '../store/query-types.ts';
+import type { SessionRecord } from '../store/types.ts';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface SessionView {
+  id: string;
+  status: 'active' | 'ended' | 'expired';
+  startedAt: string;
+  lastActivityAt: string;
+  endedAt: string | null;
+  engagedMs: number;
+  duration: number;
+  beats: number;
+  email: string | null;
+  visitorId: string | null;
+  entryUrl: string | null;
+  referrer: string | null;
+  pages: { url: string; engagedMs: number; maxScroll: number | null }[];
+}
+
+export function presentSession(session: SessionRecord, now: number, timeoutMs: number): SessionView {
+  return {
+    id: session.id,
+    status: sessionStatus(session, now, timeoutMs),
+    startedAt: iso(session.startedAt),
+    lastActivityAt: iso(session.lastActivityAt),
+    endedAt: session.endedAt === null ? null : iso(session.endedAt),
+    engagedMs: session.engagedMs,
+    duration: Math.floor(session.engagedMs / 1000),
+    beats: session.beats,
+    email: session.email,
+    visitorId: session.visitorId,
+    entryUrl: session.entryUrl,
+    referrer: session.referrer,
+    pages: session.pages.map((p) => ({ url: p.url, engagedMs: p.engagedMs, maxScroll: p.maxScroll })),
+  };
+}
+
+export function presentSpan(span: Span) {
+  return { url: span.url, start: iso(span.start), end: iso(span.end) };
+}
+
+export function presentVisitor(visitor: VisitorTotal) {
+  return { ...visitor, firstSeen: iso(visitor.firstSeen), lastSeen: iso(visitor.lastSeen) };
+}
+
+export function presentLive(session: LiveSession) {
+  return { ...session, lastActivityAt: iso(session.lastActivityAt) };
+}
+
+/** CSV columns of the export: one row per session (pages are in the NDJSON export). */
+export const CSV_COLUMNS = [
+  'id',
+  'status',
+  'startedAt',
+  'lastActivityAt',
+  'endedAt',
+  'engagedMs',
+  'duration',
+  'beats',
+  'email',
+  'visitorId',
+  'entryUrl',
+  'referrer',
+] as const;
+
+/** RFC 4180 field: quoted when it holds a comma, quote or line break. A leading =, +, - or @ is
+ *  prefixed with ' so a spreadsheet never runs a formula from a tracked URL (CSV injection). */
+const NEEDS_CARE = /^[=+\-@\t\r]|[",\r\n]/;
+function csvField(value: string | null): string {
+  if (value === null) return '';
+  if (!NEEDS_CARE.test(value)) return value;
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+export function csvHeader(): string {
+  return `${CSV_COLUMNS.join(',')}\r\n`;
+}
+
+/** One CSV row, in CSV_COLUMNS order, straight from the record (the export's hot loop). */
+export function csvRow(s: SessionRecord, now: number, timeoutMs: number): string {
+  return `${csvField(s.id)},${sessionStatus(s, now, timeoutMs)},${iso(s.startedAt)},${iso(s.lastActivityAt)},${
+    s.endedAt === null ? '' : iso(s.endedAt)
+  },${s.engagedMs},${Math.floor(s.engagedMs / 1000)},${s.beats},${csvField(s.email)},${csvField(s.visitorId)},${csvField(
+    s.entryUrl,
+  )},${csvField(s.referrer)}\r\n`;
+}

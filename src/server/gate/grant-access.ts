@@ -1,0 +1,45 @@
+// Access starts: a cookie-only session tied to the email, both cookies, and the "first visit"
+// webhook. Shared by the form (verification off) and the emailed link (verification on).
+
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { emailRef } from '../../gate/email.ts';
+import type { AccessGrant } from './access-cookie.ts';
+import { type GateContext, siteOrigin } from './context.ts';
+
+export async function grantAccess(
+  ctx: GateContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  email: string,
+  next: string,
+): Promise<AccessGrant> {
+  const { store, config } = ctx;
+  const sessionId = randomUUID();
+  const entryUrl = `${siteOrigin(config, request)}${next}`;
+  const { startedAt } = await store.createSession({
+    id: sessionId,
+    tokenHash: null,
+    cookieOnly: true,
+    email,
+    // The email is the person's identity here; no cookie-less visitor key is needed.
+    visitorId: null,
+    entryUrl,
+    referrer: null,
+    screen: null,
+    lang: request.headers['accept-language']?.split(/[,;]/)[0]?.trim().slice(0, 35) || null,
+  });
+  const grant = { sessionId, email, issuedAt: startedAt, expiresAt: startedAt + config.gate.accessTtlMs };
+  const { firstVisit } = await store.grantGateAccess(grant);
+  ctx.cookies.set(reply, grant, startedAt);
+  request.log.info({ who: emailRef(email), firstVisit }, 'gate access granted');
+  if (firstVisit) {
+    ctx.webhooks?.notify('gate.first_visit', {
+      email,
+      sessionId,
+      entryUrl,
+      startedAt: new Date(startedAt).toISOString(),
+    });
+  }
+  return grant;
+}

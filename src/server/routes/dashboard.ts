@@ -1,0 +1,51 @@
+// The web dashboard at /dashboard: one HTML page and the bundle scripts/build.mjs makes from
+// src/dashboard/ (dist/public/dashboard.js and .css), read once at start and served with ETags.
+// The page is public; everything it shows comes from the query API with the admin token.
+
+import { join } from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import { type Asset, loadAsset, sendAsset } from './assets.ts';
+
+function page(js: Asset | null, css: Asset | null): string {
+  const script = js
+    ? `<script type="module" src="/dashboard/app.${js.hash}.js"></script>`
+    : '<p role="alert">The dashboard is not built: run <code>npm run build</code>.</p>';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>Dwell — engaged time</title>
+${css ? `<link rel="stylesheet" href="/dashboard/app.${css.hash}.css">` : ''}
+</head>
+<body>
+<div id="app"></div>
+${script}
+</body>
+</html>`;
+}
+
+export const dashboardRoutes: FastifyPluginAsync<{ publicDir: string }> = async (app, { publicDir }) => {
+  const js = loadAsset(join(publicDir, 'dashboard.js'), 'application/javascript; charset=utf-8');
+  const css = loadAsset(join(publicDir, 'dashboard.css'), 'text/css; charset=utf-8');
+  if (!js) app.log.warn('dashboard not built: run npm run build');
+  const html = page(js, css);
+  const security = {
+    'content-security-policy':
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+  const serve = (_request: Parameters<typeof sendAsset>[0], reply: Parameters<typeof sendAsset>[1]) =>
+    reply.headers(security).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
+  app.get('/dashboard', { schema: { hide: true } }, serve);
+  app.get('/dashboard/', { schema: { hide: true } }, serve);
+  for (const asset of [js, css]) {
+    if (!asset) continue;
+    const ext = asset === js ? 'js' : 'css';
+    app.get(`/dashboard/app.${asset.hash}.${ext}`, { schema: { hide: true } }, (request, reply) =>
+      sendAsset(request, reply, asset, 'public, max-age=31536000, immutable'),
+    );
+  }
+};

@@ -1,0 +1,155 @@
+// The query API of API.md behind the admin token: sessions, one session's timeline, visitors and
+// stats here; the live stream and the exports in their own files. Routes are thin: schema →
+// store query → presenter.
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Config } from '../../config.ts';
+import { presentSession, presentSpan, presentVisitor } from '../../query/present.ts';
+import { InvalidCursorError } from '../../store/query-types.ts';
+import type { Store } from '../../store/types.ts';
+import { errors } from '../errors.ts';
+import { requireAdmin } from '../plugins/admin-auth.ts';
+import { parseRange, parseTime } from '../query-params.ts';
+import { failures, Ok } from '../schemas/envelope.ts';
+import {
+  SessionList,
+  SessionParams,
+  SessionsQuery,
+  SessionWithTimeline,
+  Stats,
+  StatsQuery,
+  VisitorList,
+  VisitorsQuery,
+} from '../schemas/query.ts';
+import { exportRoutes } from './query-export.ts';
+import { liveRoutes } from './query-live.ts';
+
+export interface QueryRoutesOptions {
+  config: Readonly<Config>;
+  store: Store;
+  adminToken: string;
+}
+
+const security = [{ admin: [] }];
+
+export const queryRoutes: FastifyPluginAsyncTypebox<QueryRoutesOptions> = async (app, options) => {
+  const { config, store } = options;
+  requireAdmin(app, options.adminToken);
+  const cursorErrors = (error: unknown): never => {
+    throw error instanceof InvalidCursorError ? errors.invalidCursor() : error;
+  };
+
+  app.get(
+    '/api/v1/analytics/sessions',
+    {
+      schema: {
+        tags: ['query'],
+        summary: 'List sessions, newest first',
+        description: 'Every filter combines with AND. Pass `nextCursor` back as `cursor` for the next page.',
+        security,
+        querystring: SessionsQuery,
+        response: { 200: Ok(SessionList), ...failures(400, 401, 503) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const now = await store.now();
+      const page = await store
+        .listSessions(
+          {
+            email: q.email,
+            visitorId: q.visitorId,
+            url: q.url,
+            from: parseTime('from', q.from),
+            to: parseTime('to', q.to),
+            status: q.status,
+            now,
+            timeoutMs: config.timeoutMs,
+          },
+          q.limit,
+          q.cursor,
+        )
+        .catch(cursorErrors);
+      return {
+        success: true as const,
+        data: {
+          items: page.items.map((s) => presentSession(s, now, config.timeoutMs)),
+          nextCursor: page.nextCursor,
+        },
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/analytics/sessions/:id',
+    {
+      schema: {
+        tags: ['query'],
+        summary: 'One session with its timeline of engaged spans',
+        security,
+        params: SessionParams,
+        response: { 200: Ok(SessionWithTimeline), ...failures(400, 401, 404, 503) },
+      },
+    },
+    async (request) => {
+      const session = await store.getSession(request.params.id);
+      if (!session) throw errors.sessionNotFound();
+      const now = await store.now();
+      return {
+        success: true as const,
+        data: {
+          ...presentSession(session, now, config.timeoutMs),
+          timeline: session.timeline.map(presentSpan),
+        },
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/analytics/visitors',
+    {
+      schema: {
+        tags: ['query'],
+        summary: 'People (email, else visitor key), most recently seen first',
+        description:
+          'Counts the UTC days that [from, to) touches. Engaged time of overlapping sessions (two tabs at once) is counted once.',
+        security,
+        querystring: VisitorsQuery,
+        response: { 200: Ok(VisitorList), ...failures(400, 401, 503) },
+      },
+    },
+    async (request) => {
+      const range = parseRange(request.query, await store.now());
+      const list = await store
+        .listVisitors({ ...range, limit: request.query.limit, cursor: request.query.cursor })
+        .catch(cursorErrors);
+      return {
+        success: true as const,
+        data: { total: list.total, items: list.items.map(presentVisitor), nextCursor: list.nextCursor },
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/analytics/stats',
+    {
+      schema: {
+        tags: ['query'],
+        summary: 'Engaged-time statistics',
+        description:
+          'Over the UTC days that [from, to) touches (default: the last 30 days). Median and p90 are nearest-rank over whole-second durations. With `url`, engaged time is time on that page.',
+        security,
+        querystring: StatsQuery,
+        response: { 200: Ok(Stats), ...failures(400, 401, 503) },
+      },
+    },
+    async (request) => {
+      const range = parseRange(request.query, await store.now());
+      const stats = await store.getStats({ ...range, url: request.query.url, email: request.query.email });
+      return { success: true as const, data: stats };
+    },
+  );
+
+  await app.register(liveRoutes, { config, store });
+  await app.register(exportRoutes, { config, store });
+};

@@ -1,0 +1,154 @@
+// TypeBox schemas of the query API (API.md "Query"): validation, serialisation and /docs at once.
+
+import { Type } from '@sinclair/typebox';
+
+const Iso = (example: string, description?: string) =>
+  Type.String({ format: 'date-time', examples: [example], ...(description ? { description } : {}) });
+const NullableString = (example: string | null) =>
+  Type.Union([Type.String(), Type.Null()], { examples: [example] });
+const When = (description: string, example: string) =>
+  Type.Optional(
+    Type.String({
+      description: `${description} ISO-8601 date-time (\`2026-11-01T00:00:00Z\`) or date (\`2026-11-01\`, UTC).`,
+      examples: [example],
+    }),
+  );
+
+export const Page = Type.Object({
+  url: Type.String({ examples: ['https://example.com/pricing'] }),
+  engagedMs: Type.Integer({ examples: [42_000] }),
+  maxScroll: Type.Union([Type.Integer(), Type.Null()], { examples: [80] }),
+});
+
+export const Session = Type.Object(
+  {
+    id: Type.String({ examples: ['0b5c3c1e-7f0a-4c57-9f5e-2f4f8d1b9a11'] }),
+    status: Type.Union([Type.Literal('active'), Type.Literal('ended'), Type.Literal('expired')], {
+      examples: ['ended'],
+    }),
+    startedAt: Iso('2026-11-23T10:00:00.000Z'),
+    lastActivityAt: Iso('2026-11-23T10:03:12.000Z'),
+    endedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      examples: ['2026-11-23T10:03:12.000Z'],
+    }),
+    engagedMs: Type.Integer({ examples: [151_000], description: 'Engaged time in ms' }),
+    duration: Type.Integer({ examples: [151], description: 'engagedMs in whole seconds, rounded down' }),
+    beats: Type.Integer({ examples: [11] }),
+    email: NullableString('ana@example.com'),
+    visitorId: NullableString('Qm9fX2xZcGxhaW5rZXk'),
+    entryUrl: NullableString('https://example.com/'),
+    referrer: NullableString('https://news.ycombinator.com/'),
+    pages: Type.Array(Page),
+  },
+  { description: 'A session (API.md "Query")' },
+);
+
+const Status = Type.Union([Type.Literal('active'), Type.Literal('ended'), Type.Literal('expired')]);
+
+export const SessionsQuery = Type.Object({
+  email: Type.Optional(Type.String({ maxLength: 320, examples: ['ana@example.com'] })),
+  visitorId: Type.Optional(Type.String({ maxLength: 64 })),
+  url: Type.Optional(
+    Type.String({ maxLength: 2048, description: 'Sessions that spent time on this exact URL' }),
+  ),
+  from: When('Sessions started at or after this time.', '2026-11-01'),
+  to: When('Sessions started before this time.', '2026-11-24'),
+  status: Type.Optional(Status),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+});
+
+export const SessionList = Type.Object({
+  items: Type.Array(Session),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { examples: ['MTc5NTM5MjE4OTU3My4xMjM0'] }),
+});
+
+export const SessionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const Span = Type.Object({
+  url: Type.Union([Type.String(), Type.Null()], { examples: ['https://example.com/pricing'] }),
+  start: Iso('2026-11-23T10:00:00.000Z'),
+  end: Iso('2026-11-23T10:01:30.000Z'),
+});
+
+export const SessionWithTimeline = Type.Intersect([Session, Type.Object({ timeline: Type.Array(Span) })]);
+
+export const RangeQuery = Type.Object({
+  from: When('First UTC day (default: 30 days before `to`).', '2026-10-25'),
+  to: When('End of the range, exclusive; the UTC day it falls in is included (default: now).', '2026-11-24'),
+});
+
+export const VisitorsQuery = Type.Object({
+  ...RangeQuery.properties,
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+});
+
+export const Visitor = Type.Object({
+  email: NullableString('ana@example.com'),
+  visitorId: NullableString(null),
+  sessions: Type.Integer({ examples: [3] }),
+  engagedMs: Type.Integer({
+    examples: [420_000],
+    description: 'Overlapping sessions (two tabs) counted once',
+  }),
+  firstSeen: Iso('2026-11-02T08:12:00.000Z'),
+  lastSeen: Iso('2026-11-23T10:03:12.000Z'),
+});
+
+export const VisitorList = Type.Object({
+  total: Type.Integer({ examples: [1234], description: 'Visitors of the whole range' }),
+  items: Type.Array(Visitor),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const StatsQuery = Type.Object({
+  ...RangeQuery.properties,
+  url: Type.Optional(Type.String({ maxLength: 2048, description: 'Only time spent on this page' })),
+  email: Type.Optional(Type.String({ maxLength: 320 })),
+});
+
+export const Stats = Type.Object({
+  sessions: Type.Integer({ examples: [12_345] }),
+  visitors: Type.Integer({ examples: [6_789] }),
+  engagedMs: Type.Object({
+    total: Type.Integer({ examples: [987_654_321] }),
+    median: Type.Integer({ examples: [44_000] }),
+    p90: Type.Integer({ examples: [181_000] }),
+  }),
+  histogram: Type.Array(
+    Type.Object({
+      le: Type.Union([Type.Integer(), Type.Null()], {
+        examples: [30_000],
+        description: 'Upper bound in ms of the duration; null for the last, open bucket',
+      }),
+      count: Type.Integer({ examples: [321] }),
+    }),
+  ),
+  byDay: Type.Array(
+    Type.Object({
+      day: Type.String({ format: 'date', examples: ['2026-11-23'] }),
+      sessions: Type.Integer(),
+      engagedMs: Type.Integer(),
+    }),
+  ),
+  byPage: Type.Array(
+    Type.Object({
+      url: Type.String({ examples: ['https://example.com/pricing'] }),
+      sessions: Type.Integer(),
+      engagedMs: Type.Integer(),
+    }),
+  ),
+});
+
+export const ExportQuery = Type.Object({
+  format: Type.Union([Type.Literal('csv'), Type.Literal('ndjson')], { default: 'ndjson' }),
+  from: SessionsQuery.properties.from,
+  to: SessionsQuery.properties.to,
+  email: SessionsQuery.properties.email,
+  url: SessionsQuery.properties.url,
+});
+
+export const LiveQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+});

@@ -1,0 +1,9 @@
+// The PostgreSQL queries of the QueryStore, one per file (the same files as sqlite/queries/).
+
+export { exportSessions } from './export-sessions.ts';
+export { getStats } from './get-stats.ts';
+export { importSessions } from './import-sessions.ts';
+export { listLiveSessions } from './list-live-sessions.ts';
+export { listSessions } from './list-sessions.ts';
+export { listVisitors } from './list-visitors.ts';
+export { purgeSessions } from './purge-sessions.ts';

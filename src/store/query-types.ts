@@ -1,0 +1,125 @@
+// The read side of the store, in domain words: what the query API, the dashboard, the CLI and the
+// benchmark ask of an engine, plus the two maintenance writes that belong with it (purge, import).
+// Engine-neutral: every engine (sqlite/, postgres/) implements QueryStore with the same answers.
+
+import type { Span } from '../accounting/spans.ts';
+import type { PageTotal, SessionRecord } from './types.ts';
+
+/** Filters of the sessions list and the export; every field is optional. Times in epoch ms. */
+export interface SessionFilter {
+  email?: string | undefined;
+  visitorId?: string | undefined;
+  /** Sessions that credited time to this page (exact URL). */
+  url?: string | undefined;
+  /** Started at or after `from`. */
+  from?: number | undefined;
+  /** Started before `to`. */
+  to?: number | undefined;
+  status?: 'active' | 'ended' | 'expired' | undefined;
+  /** Needed to tell active from expired sessions: "now" and the session timeout. */
+  now?: number | undefined;
+  timeoutMs?: number | undefined;
+}
+
+export interface SessionPage {
+  items: SessionRecord[];
+  /** Opaque: pass it back as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface VisitorTotal {
+  /** The session email when there is one, else the visitor key. */
+  email: string | null;
+  visitorId: string | null;
+  sessions: number;
+  /** Engaged time with overlapping sessions (two tabs at once) counted once. */
+  engagedMs: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/** Visitors of the UTC days that [from, to) touches, most recently seen first. */
+export interface VisitorQuery {
+  from: number;
+  to: number;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export interface VisitorList {
+  /** How many visitors the range holds in all. */
+  total: number;
+  items: VisitorTotal[];
+  nextCursor: string | null;
+}
+
+export interface StatsQuery {
+  from: number;
+  to: number;
+  url?: string | undefined;
+  email?: string | undefined;
+}
+
+export interface HistogramBucket {
+  /** Upper bound in ms (inclusive); null for the last, open-ended bucket. */
+  le: number | null;
+  count: number;
+}
+
+export interface Stats {
+  sessions: number;
+  visitors: number;
+  engagedMs: { total: number; median: number; p90: number };
+  histogram: HistogramBucket[];
+  byDay: { day: string; sessions: number; engagedMs: number }[];
+  byPage: { url: string; sessions: number; engagedMs: number }[];
+}
+
+/** A session with engaged time in its last moments: the live view. */
+export interface LiveSession {
+  id: string;
+  email: string | null;
+  visitorId: string | null;
+  url: string | null;
+  engagedMs: number;
+  lastActivityAt: number;
+}
+
+/** A whole session with its pages and closed spans, as the demo seeder and imports write it. */
+export interface ImportedSession extends Omit<SessionRecord, 'lastSeq' | 'currentUrl' | 'pages'> {
+  pages: PageTotal[];
+  spans: Span[];
+}
+
+/** A pagination cursor that this store did not hand out (or that was altered). */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
+export interface QueryStore {
+  /** Throws InvalidCursorError for a cursor this store did not hand out. */
+  listSessions(filter: SessionFilter, limit: number, cursor?: string): Promise<SessionPage>;
+  listVisitors(query: VisitorQuery): Promise<VisitorList>;
+  getStats(query: StatsQuery): Promise<Stats>;
+  /** Sessions not ended with activity at or after `since`, most recent first. */
+  listLiveSessions(since: number, limit: number): Promise<LiveSession[]>;
+  /**
+   * Every session of the filter, oldest first, in batches of a few thousand (constant memory).
+   * `pages: false` leaves each session's pages empty (the CSV export has no column for them).
+   */
+  exportSessions(filter: SessionFilter, options?: { pages?: boolean }): AsyncIterable<SessionRecord[]>;
+  /**
+   * Optional fast path: the same sessions as CSV rows (CSV_COLUMNS of src/query/present.ts, no
+   * header), in chunks of a few thousand rows, formatted by the engine — one string per row instead
+   * of one per column is what makes a large export fast. Without it, the export formats
+   * exportSessions' records itself (same bytes, slower).
+   */
+  exportSessionsCsv?(
+    filter: SessionFilter,
+    context: { now: number; timeoutMs: number },
+  ): AsyncIterable<string>;
+  /** Deletes sessions whose last activity is before `before`, with their pages and spans. */
+  purgeSessions(before: number): Promise<number>;
+  /** Writes complete sessions in one transaction (the demo seeder, benchmarks, imports). */
+  importSessions(sessions: Iterable<ImportedSession>, onProgress?: (done: number) => void): Promise<number>;
+}

@@ -1,0 +1,63 @@
+// The CSV export's rows, formatted by SQLite: one string per session instead of eight, which is
+// where an export's time goes (string materialisation), so it streams about three times faster.
+// Same columns and escaping as csvRow in src/query/present.ts; the tests compare the two.
+
+import type Database from 'better-sqlite3';
+import type { SessionFilter } from '../../query-types.ts';
+import { sessionWhere } from './session-filter.ts';
+
+const BATCH = 5_000;
+
+/** A leading = + - @ tab or CR gets a ' (CSV injection); quotes when it holds " , CR or LF. */
+function csv(column: string): string {
+  const safe = `CASE WHEN substr(${column}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) THEN '''' || ${column} ELSE ${column} END`;
+  return `CASE WHEN ${column} IS NULL THEN ''
+    WHEN instr(${column}, '"') OR instr(${column}, ',') OR instr(${column}, char(10)) OR instr(${column}, char(13))
+      THEN '"' || replace(${safe}, '"', '""') || '"'
+    ELSE ${safe} END`;
+}
+
+type Row = [
+  pk: number,
+  startedAt: number,
+  lastActivityAt: number,
+  endedAt: number | null,
+  engagedMs: number,
+  beats: number,
+  head: string,
+  tail: string,
+];
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function* exportSessionsCsv(
+  db: Database.Database,
+  filter: SessionFilter,
+  context: { now: number; timeoutMs: number },
+): Generator<string> {
+  const where = sessionWhere({ ...filter, from: undefined });
+  const statement = db
+    .prepare(
+      `SELECT s.pk, s.started_at, s.last_activity_at, s.ended_at, s.engaged_ms, s.beats,
+         ${csv('s.id')} || ',' || CASE WHEN s.ended_at IS NOT NULL THEN 'ended'
+           WHEN @now - s.last_activity_at > @timeoutMs THEN 'expired' ELSE 'active' END,
+         ${csv('s.email')} || ',' || ${csv('s.visitor_id')} || ',' || ${csv('s.entry_url')} || ',' || ${csv('s.referrer')}
+       FROM sessions s WHERE ${where.sql}
+         AND s.started_at >= @aStartedAt AND (s.started_at > @aStartedAt OR s.pk > @aPk)
+       ORDER BY s.started_at, s.pk LIMIT ${BATCH}`,
+    )
+    .raw();
+  let position = { aStartedAt: filter.from ?? Number.MIN_SAFE_INTEGER, aPk: 0 };
+  for (;;) {
+    const rows = statement.all({ ...where.params, ...context, ...position }) as Row[];
+    if (rows.length === 0) return;
+    let chunk = '';
+    for (const [, startedAt, last, ended, engaged, beats, head, tail] of rows) {
+      chunk += `${head},${iso(startedAt)},${iso(last)},${ended === null ? '' : iso(ended)},${engaged},${Math.floor(engaged / 1000)},${beats},${tail}\r\n`;
+    }
+    yield chunk;
+    const lastRow = rows[rows.length - 1]!;
+    position = { aStartedAt: lastRow[1], aPk: lastRow[0] };
+    if (rows.length < BATCH) return;
+  }
+}

@@ -1,0 +1,91 @@
+// Every session of a filter, oldest first, read in keyset batches: memory stays flat whatever the
+// size of the export, and the connection is free between batches for the beats that keep coming.
+// Pages are read per batch; when the batch's rowids are contiguous (sessions are appended in start
+// order) that is one sequential range scan of session_pages instead of a lookup per session.
+
+import type Database from 'better-sqlite3';
+import type { SessionFilter } from '../../query-types.ts';
+import type { PageTotal, SessionRecord } from '../../types.ts';
+import { sessionWhere } from './session-filter.ts';
+import { SESSION_COLUMNS, type SessionRow, toSessionRecord } from './session-rows.ts';
+
+const BATCH = 5_000;
+
+type RawRow = [number, string, number, number, number | null, number, number, number, ...(string | null)[]];
+
+/** Raw arrays are a third faster to read than objects; the order is SESSION_COLUMNS'. */
+function fromRaw(r: RawRow): SessionRow {
+  return {
+    pk: r[0],
+    id: r[1],
+    started_at: r[2],
+    last_activity_at: r[3],
+    ended_at: r[4],
+    engaged_ms: r[5],
+    last_seq: r[6],
+    beats: r[7],
+    email: r[8] ?? null,
+    visitor_id: r[9] ?? null,
+    entry_url: r[10] ?? null,
+    referrer: r[11] ?? null,
+    screen: r[12] ?? null,
+    lang: r[13] ?? null,
+    current_url: r[14] ?? null,
+  };
+}
+
+type PageRow = [sessionPk: number, url: string, engagedMs: number, maxScroll: number | null];
+
+export function* exportSessions(
+  db: Database.Database,
+  filter: SessionFilter,
+  options: { pages?: boolean } = {},
+): Generator<SessionRecord[]> {
+  // The lower bound on started_at is the keyset position alone, so SQLite seeks straight to it.
+  const where = sessionWhere({ ...filter, from: undefined });
+  const sessions = db
+    .prepare(
+      `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE ${where.sql}
+         AND s.started_at >= @aStartedAt AND (s.started_at > @aStartedAt OR s.pk > @aPk)
+       ORDER BY s.started_at, s.pk LIMIT ${BATCH}`,
+    )
+    .raw();
+  const pageRange = db
+    .prepare(
+      'SELECT session_pk, url, engaged_ms, max_scroll FROM session_pages WHERE session_pk BETWEEN ? AND ?',
+    )
+    .raw();
+  const pageList = db
+    .prepare(
+      `SELECT session_pk, url, engaged_ms, max_scroll FROM session_pages
+       WHERE session_pk IN (SELECT value FROM json_each(?))`,
+    )
+    .raw();
+  let position = { aStartedAt: filter.from ?? Number.MIN_SAFE_INTEGER, aPk: 0 };
+  for (;;) {
+    const rows = (sessions.all({ ...where.params, ...position }) as RawRow[]).map(fromRaw);
+    if (rows.length === 0) return;
+    const pages = new Map<number, PageTotal[]>();
+    if (options.pages !== false) {
+      for (const r of rows) pages.set(r.pk, []);
+      let low = Number.POSITIVE_INFINITY;
+      let high = 0;
+      for (const r of rows) {
+        low = Math.min(low, r.pk);
+        high = Math.max(high, r.pk);
+      }
+      const pageRows = (
+        high - low < rows.length * 2
+          ? pageRange.all(low, high)
+          : pageList.all(JSON.stringify(rows.map((r) => r.pk)))
+      ) as PageRow[];
+      for (const [pk, url, engagedMs, maxScroll] of pageRows)
+        pages.get(pk)?.push({ url, engagedMs, maxScroll });
+      for (const list of pages.values()) list.sort((a, b) => b.engagedMs - a.engagedMs);
+    }
+    yield rows.map((r) => toSessionRecord(r, pages.get(r.pk) ?? []));
+    const last = rows[rows.length - 1]!;
+    position = { aStartedAt: last.started_at, aPk: last.pk };
+    if (rows.length < BATCH) return;
+  }
+}

@@ -1,0 +1,55 @@
+// Writes complete sessions (with pages and closed spans) in one transaction with prepared
+// statements: the demo seeder and the benchmark load a million sessions this way in under a minute.
+// Row-by-row rollup triggers would make that minutes, so the import drops them, inserts, rebuilds
+// the rollups in one pass and recreates the triggers, all in the same transaction: other
+// connections see either none of it or all of it, rollups included.
+
+import type Database from 'better-sqlite3';
+import type { ImportedSession } from '../../query-types.ts';
+import { dropRollupTriggersSql, rebuildRollupsSql, rollupTriggersSql } from '../rollups-sql.ts';
+
+export function importSessions(
+  db: Database.Database,
+  sessions: Iterable<ImportedSession>,
+  onProgress?: (done: number) => void,
+): number {
+  const insertSession = db.prepare(`
+    INSERT INTO sessions (id, started_at, last_activity_at, ended_at, engaged_ms, last_seq, beats, email,
+      visitor_id, entry_url, referrer, screen, lang, current_url)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertPage = db.prepare(
+    'INSERT INTO session_pages (session_pk, url, engaged_ms, max_scroll) VALUES (?, ?, ?, ?)',
+  );
+  const insertSpan = db.prepare('INSERT INTO spans (session_pk, url, start_at, end_at) VALUES (?, ?, ?, ?)');
+  let done = 0;
+  db.transaction(() => {
+    db.exec(dropRollupTriggersSql);
+    for (const s of sessions) {
+      const lastUrl = s.pages[s.pages.length - 1]?.url ?? s.entryUrl;
+      const { lastInsertRowid: pk } = insertSession.run(
+        s.id,
+        s.startedAt,
+        s.lastActivityAt,
+        s.endedAt,
+        s.engagedMs,
+        s.beats,
+        s.beats,
+        s.email,
+        s.visitorId,
+        s.entryUrl,
+        s.referrer,
+        s.screen,
+        s.lang,
+        lastUrl,
+      );
+      for (const p of s.pages) insertPage.run(pk, p.url, p.engagedMs, p.maxScroll);
+      for (const span of s.spans) insertSpan.run(pk, span.url, span.start, span.end);
+      done++;
+      if (onProgress && done % 10_000 === 0) onProgress(done);
+    }
+    db.exec(rebuildRollupsSql);
+    db.exec(rollupTriggersSql);
+  })();
+  onProgress?.(done);
+  return done;
+}

@@ -1,0 +1,3 @@
+// The bundler build: `import { start } from 'dwell'`, then `const stop = start({ api })`.
+
+export { type Options, start } from './tracker.ts';

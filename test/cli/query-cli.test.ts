@@ -1,0 +1,105 @@
+// Runs the real `dwell` binary (bin/dwell.js → dist/cli/main.js) against a real SQLite file.
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '../../bin/dwell.js');
+
+describe('dwell CLI (query commands)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dwell-cli-'));
+  const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'dwell.db')}`, NODE_ENV: 'test' };
+  const dwell = (...args: string[]) =>
+    run(process.execPath, [BIN, ...args], { env, maxBuffer: 64 * 1024 * 1024 });
+
+  before(async () => {
+    const { stdout } = await dwell('demo', '--sessions', '2000', '--days', '20', '--seed', '11');
+    assert.match(stdout, /seeded 2000 demo sessions/);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists sessions as an aligned table', async () => {
+    const { stdout } = await dwell('sessions', '--limit', '5');
+    const lines = stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 7);
+    assert.match(lines[0]!, /^started \(UTC\)\s+status\s+engaged\s+pages\s+who\s+entry page$/);
+    // Columns line up: every row has "status" text where the header has it.
+    const statusAt = lines[0]!.indexOf('status');
+    for (const line of lines.slice(2)) assert.match(line.slice(statusAt), /^(active|ended|expired)\s/);
+  });
+
+  it('filters by email and prints the API objects with --json', async () => {
+    const all = JSON.parse((await dwell('sessions', '--limit', '1000', '--json')).stdout) as {
+      email: string | null;
+    }[];
+    const email = all.find((s) => s.email)?.email;
+    assert.ok(email);
+    const mine = JSON.parse((await dwell('sessions', '--email', email, '--json')).stdout) as {
+      email: string;
+    }[];
+    assert.ok(mine.length > 0);
+    assert.ok(mine.every((s) => s.email === email));
+    const recent = JSON.parse(
+      (await dwell('sessions', '--since', '2d', '--json', '--limit', '1000')).stdout,
+    ) as {
+      startedAt: string;
+    }[];
+    assert.ok(recent.every((s) => Date.parse(s.startedAt) >= Date.now() - 2 * 86_400_000 - 60_000));
+  });
+
+  it('prints stats that match the sessions', async () => {
+    const stats = JSON.parse((await dwell('stats', '--since', '30d', '--json')).stdout) as {
+      sessions: number;
+    };
+    assert.equal(stats.sessions, 2000);
+    const { stdout } = await dwell('stats');
+    assert.match(stdout, /^sessions 2000 {3}visitors \d+/);
+  });
+
+  it('exports every session to CSV and NDJSON files', async () => {
+    const csv = join(dir, 'out.csv');
+    await dwell('export', '--format', 'csv', '--out', csv);
+    const lines = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
+    assert.equal(lines.length, 2001);
+    assert.match(lines[0]!, /^id,status,startedAt/);
+    const ndjson = join(dir, 'out.ndjson');
+    await dwell('export', '--format', 'ndjson', '--out', ndjson);
+    const rows = readFileSync(ndjson, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.equal(rows.length, 2000);
+    assert.ok(Array.isArray(rows[0].pages));
+  });
+
+  it('refuses bad options with a message and a non-zero exit', async () => {
+    await assert.rejects(dwell('export', '--format', 'xml', '--out', 'x'), /--format must be csv or ndjson/);
+    await assert.rejects(dwell('purge', '--older-than', 'soon'), /--older-than needs an age/);
+  });
+
+  it('purges old sessions with their pages and spans', async () => {
+    const { stdout } = await dwell('purge', '--older-than', '10d');
+    const purged = Number(/purged (\d+) sessions/.exec(stdout)?.[1]);
+    assert.ok(purged > 500 && purged < 1500, stdout);
+    const stats = JSON.parse((await dwell('stats', '--since', '30d', '--json')).stdout) as {
+      sessions: number;
+    };
+    assert.equal(stats.sessions, 2000 - purged);
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(join(dir, 'dwell.db'), { readonly: true });
+    const orphans = db
+      .prepare(
+        `SELECT (SELECT count(*) FROM session_pages WHERE session_pk NOT IN (SELECT pk FROM sessions))
+              + (SELECT count(*) FROM spans WHERE session_pk NOT IN (SELECT pk FROM sessions))`,
+      )
+      .pluck()
+      .get();
+    db.close();
+    assert.equal(orphans, 0);
+  });
+});

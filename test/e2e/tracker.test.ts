@@ -1,0 +1,200 @@
+// The tracker end to end: the built dwell.js in Debian's Chromium against the real server, one
+// scenario per way a visit goes (the issue's list). Each compares the engaged time the server
+// stored with the time the test kept the page visible and active, within one second.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startServer, type TestServer } from '../helper.ts';
+import {
+  hasChromium,
+  launchChromium,
+  newContext,
+  type Site,
+  sessionIdOf,
+  setHidden,
+  sleep,
+  startSite,
+  trackedPage,
+} from './tracker-browser.ts';
+
+const TOLERANCE_MS = 1000;
+const skip = hasChromium()
+  ? false
+  : 'Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)';
+
+describe('tracker in Chromium', { skip }, () => {
+  let server: TestServer;
+  let slow: TestServer;
+  let browser: Browser;
+  /** The tracked site: `/slow/…` pages report to the slow server, `/idle/…` ones set data-idle. */
+  let site: Site;
+
+  before(async () => {
+    execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+    site = await startSite((path) =>
+      trackedPage(
+        path.startsWith('/slow/') ? slow.url : server.url,
+        path.startsWith('/idle/') ? 'data-idle="1500"' : '',
+      ),
+    );
+    [server, slow, browser] = await Promise.all([
+      startServer({ DWELL_INTERVAL_MS: '1000', DWELL_RATE_LIMIT: 'off' }),
+      // A long interval: whatever reaches this server after the last tick came with the final beacon.
+      startServer({ DWELL_INTERVAL_MS: '60000', DWELL_RATE_LIMIT: 'off' }),
+      launchChromium(),
+    ]);
+  });
+  after(async () => {
+    await browser?.close();
+    await Promise.all([server?.close(), slow?.close(), site?.close()]);
+  });
+
+  /** Opens a fixture page and returns it with the session id and the moment counting began. */
+  async function visit(path = '/article') {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(site.origin + path);
+    const started = Date.now();
+    const id = await sessionIdOf(page);
+    return { context, page, id, started };
+  }
+
+  /** Closes the page (pagehide) and waits until the server has its final beat. */
+  async function closeAndRead(base: TestServer, page: Page, id: string) {
+    await page.close();
+    for (let i = 0; i < 40; i++) {
+      const session = await base.store.getSession(id);
+      if (session?.endedAt) return session;
+      await sleep(100);
+    }
+    const session = await base.store.getSession(id);
+    assert.ok(session, 'session stored');
+    return session;
+  }
+
+  const assertNear = (actual: number, truth: number, what = 'engaged time') =>
+    assert.ok(Math.abs(actual - truth) <= TOLERANCE_MS, `${what}: stored ${actual} ms, truth ${truth} ms`);
+
+  it('credits a straight visit with its visible time', async () => {
+    const { context, page, id, started } = await visit();
+    await sleep(3500);
+    const truth = Date.now() - started;
+    const session = await closeAndRead(server, page, id);
+    assertNear(session.engagedMs, truth);
+    assert.ok(session.endedAt, 'the final beat ended the session');
+    await context.close();
+  });
+
+  it('stops counting while the tab is hidden and resumes when it is shown', async () => {
+    const { context, page, id, started } = await visit();
+    await sleep(2000);
+    const hiddenAt = Date.now();
+    await setHidden(page, true);
+    await sleep(3000);
+    await setHidden(page, false);
+    const hiddenMs = Date.now() - hiddenAt;
+    await sleep(2000);
+    const truth = Date.now() - started - hiddenMs;
+    const session = await closeAndRead(server, page, id);
+    assertNear(session.engagedMs, truth);
+    await context.close();
+  });
+
+  it('sends the time since the last beat when the page is closed (pagehide beacon)', async () => {
+    // With a 60 s interval no tick fires: everything stored arrives in the final beacon.
+    const { context, page, id, started } = await visit('/slow/article');
+    await sleep(3000);
+    const truth = Date.now() - started;
+    const session = await closeAndRead(slow, page, id);
+    assertNear(session.engagedMs, truth);
+    assert.ok(session.endedAt, 'the final beat ended the session');
+    await context.close();
+  });
+
+  it('credits each single-page-app URL with its own time', async () => {
+    const { context, page, id, started } = await visit('/app');
+    await sleep(2000);
+    const atB = Date.now();
+    await page.evaluate("history.pushState({}, '', '/app/b')");
+    await sleep(2000);
+    const atHash = Date.now();
+    await page.evaluate("location.hash = 'c'");
+    await sleep(1500);
+    const atBack = Date.now();
+    await page.evaluate('history.back()');
+    await sleep(1500);
+    const end = Date.now();
+    const session = await closeAndRead(server, page, id);
+    const pageTime = (url: string) => session.pages.find((p) => p.url === site.origin + url)?.engagedMs ?? 0;
+    assertNear(pageTime('/app'), atB - started, '/app');
+    assertNear(pageTime('/app/b'), atHash - atB + (end - atBack), '/app/b');
+    assertNear(pageTime('/app/b#c'), atBack - atHash, '/app/b#c');
+    assertNear(session.engagedMs, end - started);
+    await context.close();
+  });
+
+  it('keeps the time of an offline stretch and delivers it once back online', async () => {
+    const { context, page, id, started } = await visit();
+    await sleep(1500);
+    await context.setOffline(true);
+    await sleep(3500);
+    const during = (await server.store.getSession(id))?.engagedMs ?? 0;
+    await context.setOffline(false);
+    await sleep(2500);
+    const truth = Date.now() - started;
+    const session = await closeAndRead(server, page, id);
+    assert.ok(during < truth - 3000, `nothing arrived while offline (had ${during} ms)`);
+    assertNear(session.engagedMs, truth);
+    await context.close();
+  });
+
+  it('continues the same session across a reload', async () => {
+    const { context, page, id, started } = await visit();
+    await sleep(2000);
+    await page.reload();
+    assert.equal(await sessionIdOf(page), id, 'same session after the reload');
+    await sleep(2000);
+    const truth = Date.now() - started;
+    const session = await closeAndRead(server, page, id);
+    assertNear(session.engagedMs, truth);
+    await context.close();
+  });
+
+  it('counts two tabs open at once, each in its own session', async () => {
+    const context = await newContext(browser);
+    const [first, second] = [await context.newPage(), await context.newPage()];
+    await first.goto(`${site.origin}/one`);
+    const firstStarted = Date.now();
+    await second.goto(`${site.origin}/two`);
+    const secondStarted = Date.now();
+    const [firstId, secondId] = [await sessionIdOf(first), await sessionIdOf(second)];
+    assert.notEqual(firstId, secondId);
+    await sleep(2000);
+    const secondTruth = Date.now() - secondStarted;
+    const secondSession = await closeAndRead(server, second, secondId);
+    await sleep(1500);
+    const firstTruth = Date.now() - firstStarted;
+    const firstSession = await closeAndRead(server, first, firstId);
+    assertNear(firstSession.engagedMs, firstTruth, 'first tab');
+    assertNear(secondSession.engagedMs, secondTruth, 'second tab');
+    await context.close();
+  });
+
+  it('stops counting after the idle cut-off and starts again on input', async () => {
+    const { context, page, id, started } = await visit('/idle/article');
+    await sleep(4500);
+    const back = Date.now();
+    await page.mouse.move(10, 10);
+    await page.mouse.wheel(0, 400);
+    await sleep(1500);
+    const truth = 1500 + (Date.now() - back);
+    void started;
+    const session = await closeAndRead(server, page, id);
+    assertNear(session.engagedMs, truth);
+    const scroll = session.pages[0]?.maxScroll ?? 0;
+    assert.ok(scroll > 0 && scroll < 100, `deepest scroll recorded (${scroll}%)`);
+    await context.close();
+  });
+});

@@ -1,0 +1,176 @@
+// DWELL_WEBHOOK_URL against a real HTTP server on loopback: a POST when a person opens the gate for
+// the first time and when their session ends, retried with backoff, never delaying a request.
+
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import pino from 'pino';
+import { Webhooks } from '../../src/server/gate/webhooks.ts';
+import { buildGateApp, cookieHeader } from './gate-helper.ts';
+
+interface Received {
+  at: number;
+  body: { event: string; at: string; data: Record<string, unknown> };
+}
+
+async function startReceiver(answer: (count: number, req: IncomingMessage, res: ServerResponse) => void) {
+  const received: Received[] = [];
+  let count = 0;
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => {
+      raw += c;
+    });
+    req.on('end', () => {
+      count += 1;
+      received.push({ at: Date.now(), body: JSON.parse(raw) });
+      answer(count, req, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const ok = (_n: number, _req: IncomingMessage, res: ServerResponse) => res.writeHead(204).end();
+
+test('first visit is announced once per person; the session end comes with pages and engaged time', async () => {
+  const hook = await startReceiver(ok);
+  const t = await buildGateApp({ DWELL_WEBHOOK_URL: hook.url });
+  try {
+    const enter = () =>
+      t.app.inject({ method: 'POST', url: '/api/verify-temp-access', payload: { email: 'Ann@Example.com' } });
+    const first = await enter();
+    await enter();
+    await until(() => hook.received.length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const firsts = hook.received.filter((r) => r.body.event === 'gate.first_visit');
+    assert.equal(firsts.length, 1, 'the second entry is not a first visit');
+    assert.equal(firsts[0]!.body.data.email, 'ann@example.com');
+    assert.equal(firsts[0]!.body.data.sessionId, first.json().data.session_record_id);
+
+    const cookie = cookieHeader(first);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const beat = await t.app.inject({
+      method: 'POST',
+      url: '/api/session-heartbeat',
+      headers: { cookie },
+      payload: { seq: 1, engagedMs: 40, url: 'http://localhost/confidential/deck.html', final: true },
+    });
+    assert.equal(beat.statusCode, 200);
+    await until(() => hook.received.some((r) => r.body.event === 'gate.session_ended'));
+    const ended = hook.received.find((r) => r.body.event === 'gate.session_ended')!.body.data;
+    assert.equal(ended.email, 'ann@example.com');
+    assert.equal(ended.reason, 'ended');
+    assert.equal(ended.engagedMs, 40);
+    assert.deepEqual(ended.pages, [
+      { url: 'http://localhost/confidential/deck.html', engagedMs: 40, maxScroll: null },
+    ]);
+  } finally {
+    await t.close();
+    await hook.close();
+  }
+});
+
+test('a session that just stops beating is announced as expired by the sweep', async () => {
+  const hook = await startReceiver(ok);
+  const t = await buildGateApp({
+    DWELL_WEBHOOK_URL: hook.url,
+    DWELL_INTERVAL_MS: '250',
+    DWELL_TIMEOUT_MS: '500',
+  });
+  try {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/verify-temp-access',
+      payload: { email: 'bo@example.com' },
+    });
+    const id = res.json().data.session_record_id;
+    await until(() => hook.received.some((r) => r.body.event === 'gate.session_ended'), 4_000);
+    const ended = hook.received.filter((r) => r.body.event === 'gate.session_ended');
+    assert.equal(ended.length, 1);
+    assert.equal(ended[0]!.body.data.sessionId, id);
+    assert.equal(ended[0]!.body.data.reason, 'expired');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal(
+      hook.received.filter((r) => r.body.event === 'gate.session_ended').length,
+      1,
+      'announced once',
+    );
+  } finally {
+    await t.close();
+    await hook.close();
+  }
+});
+
+test('a slow webhook never delays the form', async () => {
+  const hook = await startReceiver(() => {
+    /* never answers */
+  });
+  const t = await buildGateApp({ DWELL_WEBHOOK_URL: hook.url });
+  try {
+    const started = Date.now();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/verify-temp-access',
+      payload: { email: 'cy@example.com' },
+    });
+    assert.equal(res.statusCode, 200);
+    await until(() => hook.received.length === 1);
+    assert.ok(Date.now() - started < 2_000);
+  } finally {
+    await t.close();
+    await hook.close();
+  }
+});
+
+test('retries 5xx and network errors with growing delays, stops on other 4xx and after the last attempt', async () => {
+  const log = pino({ level: 'silent' });
+  const flaky = await startReceiver((n, _req, res) => res.writeHead(n < 3 ? 503 : 200).end());
+  const hooks = new Webhooks({ url: flaky.url, log, baseDelayMs: 50 });
+  hooks.notify('gate.first_visit', { email: 'a@b.co' });
+  await until(() => flaky.received.length === 3);
+  const [a, b, c] = flaky.received.map((r) => r.at) as [number, number, number];
+  assert.ok(b - a >= 25 && c - b >= 50, `backoff grows: ${b - a} ms then ${c - b} ms`);
+  assert.deepEqual(new Set(flaky.received.map((r) => r.body.at)).size, 1, 'the same event each time');
+  hooks.close();
+  await flaky.close();
+
+  const gone = await startReceiver((_n, _req, res) => res.writeHead(410).end());
+  const final = new Webhooks({ url: gone.url, log, baseDelayMs: 20 });
+  final.notify('x', {});
+  await until(() => gone.received.length === 1);
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  assert.equal(gone.received.length, 1, 'a 410 is not retried');
+  await gone.close();
+
+  const down = await startReceiver(ok);
+  const deadUrl = down.url;
+  await down.close();
+  let attempts = 0;
+  const counting = pino(
+    { level: 'info' },
+    { write: (line: string) => void (line.includes('webhook') && attempts++) },
+  );
+  const bounded = new Webhooks({ url: deadUrl, log: counting, baseDelayMs: 10, maxAttempts: 3 });
+  bounded.notify('x', {});
+  await until(() => attempts >= 3);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(attempts, 3, 'two "retrying" lines and one "giving up"');
+});
