@@ -36,6 +36,8 @@ export interface AppOptions {
   /** Where the built browser assets are (dist/public). */
   publicDir?: string;
   logger?: FastifyServerOptions['logger'];
+  /** Where the default (redacting) logger writes; stdout when absent. */
+  logStream?: NodeJS.WritableStream;
   readinessChecks?: ReadinessCheck[];
 }
 
@@ -44,7 +46,7 @@ export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../dist/public/', im
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, store } = options;
   const app = Fastify({
-    logger: options.logger ?? loggerOptions(config),
+    logger: options.logger ?? loggerOptions(config, options.logStream),
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: config.bodyLimit,
     // Slow clients are cut off: a beat is tiny, so 10 s for a whole request is generous.
@@ -139,8 +141,12 @@ function trustProxyOption(
   return typeof trust === 'boolean' ? trust : [...trust];
 }
 
-function loggerOptions(config: Readonly<Config>): FastifyServerOptions['logger'] {
+function loggerOptions(
+  config: Readonly<Config>,
+  stream?: NodeJS.WritableStream,
+): FastifyServerOptions['logger'] {
   return {
+    ...(stream ? { stream } : {}),
     level: config.logLevel,
     // No raw IP, cookie, token or admin token ever reaches the log (privacy by default).
     redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-forwarded-for"]'],

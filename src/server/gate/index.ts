@@ -7,6 +7,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Store } from '../../store/types.ts';
+import { GATE_CSP, securityHeaders } from '../plugins/security-headers.ts';
 import { resolveSecret } from '../secrets.ts';
 import { AccessCookies } from './access-cookie.ts';
 import { accessRoutes } from './access-routes.ts';
@@ -32,6 +33,8 @@ export const gatePlugin: FastifyPluginAsync<{ config: Readonly<Config>; store: S
   if (!dir) return;
   if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
   await app.register(formbody);
+  // Helmet's headers on every gate answer; the form pages narrow the policy further (sendPage).
+  await securityHeaders(app, GATE_CSP);
 
   const secret = resolveSecret(config.dataDir, 'cookie-secret', config.gate.cookieSecret);
   if (secret.generatedPath) app.log.info(`gate cookie secret generated and kept in ${secret.generatedPath}`);

@@ -4,6 +4,7 @@
 
 import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
+import { DASHBOARD_CSP, securityHeaders } from '../plugins/security-headers.ts';
 import { type Asset, loadAsset, sendAsset } from './assets.ts';
 
 function page(js: Asset | null, css: Asset | null): string {
@@ -31,14 +32,9 @@ export const dashboardRoutes: FastifyPluginAsync<{ publicDir: string }> = async 
   const css = loadAsset(join(publicDir, 'dashboard.css'), 'text/css; charset=utf-8');
   if (!js) app.log.warn('dashboard not built: run npm run build');
   const html = page(js, css);
-  const security = {
-    'content-security-policy':
-      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-  };
+  await securityHeaders(app, DASHBOARD_CSP);
   const serve = (_request: Parameters<typeof sendAsset>[0], reply: Parameters<typeof sendAsset>[1]) =>
-    reply.headers(security).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
+    reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
   app.get('/dashboard', { schema: { hide: true } }, serve);
   app.get('/dashboard/', { schema: { hide: true } }, serve);
   for (const asset of [js, css]) {
