@@ -2,7 +2,7 @@
 // data-debug, data-session-cookie), the API defaults to the script's own origin, and
 // `window.dwell.stop()` is the only global.
 
-import { start } from './tracker.ts';
+import { doc, start } from './tracker.ts';
 
 declare global {
   interface Window {
@@ -11,7 +11,7 @@ declare global {
 }
 
 try {
-  const script = document.currentScript as HTMLScriptElement;
-  // A second copy of the tag on one page must not count the page twice.
-  window.dwell ||= { stop: start({ api: new URL(script.src).origin, ...script.dataset }) };
+  const script = doc.currentScript as HTMLScriptElement;
+  // A second copy of the tag on one page must not count the page twice. (self is window, shorter.)
+  self.dwell ||= { stop: start({ api: new URL(script.src).origin, ...script.dataset }) };
 } catch {}

@@ -1,21 +1,221 @@
-// start(options): wires the clock, the queue and the transport to the page's events and a timer,
-// and returns stop(). Every handler is wrapped: the tracker never throws into the page.
+// The whole tracker, in one module because the size budget is tight: options, the engagement clock,
+// the queue of beats, the session, the transport and the page's events, wired up by start(options).
+// State lives in module variables shared by small functions (one module lets them assign each other's
+// state without setters); the sections below follow what used to be separate modules.
 
-import { markActive, measure } from './clock.ts';
-import { configure, log, type Options } from './config.ts';
-import { readDepth } from './page.ts';
-import { loadQueue, openBeat, queue } from './queue.ts';
-import { loadSession, session } from './session.ts';
-import { navigate, watchHistory } from './spa.ts';
-import { retryNow, send, sendFinal } from './transport.ts';
+export interface Options {
+  /** Base URL of the Dwell server, no trailing slash. Default: the script's origin (tag), the page's (ESM). */
+  api?: string | undefined;
+  /**
+   * Milliseconds without input after which a visible page stops counting; 0 turns idle off. A
+   * string is what a data-idle attribute gives. Default: five minutes (docs/tracker.md says why).
+   */
+  idle?: number | string | undefined;
+  /** Log beats, answers and caught errors to the console (a bare data-debug attribute is ''). */
+  debug?: boolean | string | undefined;
+  /** The gate's session cookie (default session_record_id); where it is present the tracker continues that session. */
+  sessionCookie?: string | undefined;
+}
 
-export type { Options };
+/**
+ * Engaged time the server has not confirmed yet, for one URL, keyed as on the wire so a beat is sent
+ * as it is. Once it has a seq it is frozen: a retry resends exactly what may already have been counted.
+ */
+interface Beat {
+  seq?: number;
+  engagedMs: number;
+  url: string;
+  /** Deepest scroll on that URL, percent. */
+  scroll?: number;
+}
 
-let timer: ReturnType<typeof setTimeout> | undefined;
+/** This tab's session, kept in sessionStorage so the pages of one visit continue it. */
+interface Session {
+  // id, token and interval are named as the server's answer names them: it is merged in as it comes.
+  /** '' until one is started, null once the server declined to track this visit. */
+  id: string | null;
+  /** Beat token of an anonymous session; the gate's cookie session has none (its beats go to /api/session-heartbeat). */
+  token?: string | undefined;
+  /** Beat interval, ms, as the server hands it out. */
+  interval: number;
+  /** Last seq used. */
+  s: number;
+  /** This tab's localStorage key for its queue. */
+  k: string;
+}
+
+// ---- state and options
+
+export const doc = document;
+let api: string;
+/** Idle cut-off in ms; Infinity when idle detection is off. */
+let idle: number;
+let debug: unknown;
+/** The page being viewed (it changes under a single-page app) and the deepest scroll reached on it. */
+let url = location.href;
+let depth = 0;
+/** Only the head is ever on the wire. Past 20 beats new time joins the last one (its page blurs). */
+let queue: Beat[];
+let session: Session;
+/** Start of the stretch being counted; Infinity while hidden, frozen or unloaded. */
+let since = 1 / 0;
+/** Time of the last sign of a reader: input, playing media, focus in an iframe, the page shown. */
+let lastActive = 0;
+/** One request in flight at a time. */
+let busy: unknown;
+let failures = 0;
+/** No request before this wall-clock time (backoff after a failure). */
+let retryAt = 0;
+let timer: ReturnType<typeof setTimeout> | 0;
 /** Ticks in a row with nothing to send. */
 let quiet = 0;
 let running: unknown;
-let listening: unknown;
+
+const log = (...args: unknown[]) => debug !== false && console.log('dwell', ...args);
+
+// ---- storage: JSON in Web Storage, read in start(). Storage is missing or refuses access in
+// sandboxed frames, some private modes and full disks; the tracker then keeps its state in memory.
+// (Property access is getItem/setItem/removeItem in fewer bytes; neither key can clash with a method.)
+
+/** Saves the session and the queue; an empty queue is removed, so finished tabs leave nothing behind. */
+const save = (): void => {
+  try {
+    if (queue[0]) localStorage[session.k] = JSON.stringify(queue);
+    else delete localStorage[session.k];
+    sessionStorage.dwell = JSON.stringify(session);
+  } catch {}
+};
+
+// ---- the engagement clock
+
+/** The open beat for the current URL, created if needed (the 20th takes all later time). Only the head can carry a seq. */
+const openBeat = (): Beat => {
+  const beat =
+    queue.find((b) => !b.seq && b.url === url) || queue[19] || queue[queue.push({ engagedMs: 0, url }) - 1]!;
+  beat.scroll = depth;
+  return beat;
+};
+
+/**
+ * Reads the scroll depth, credits the time since the last call to the current URL, then starts a new
+ * stretch if the page is visible and not going `away` (pagehide, freeze). Time is cut off `idle` ms
+ * after the last activity, so a reader's pause shorter than that still counts, and the idle gap is
+ * never counted: an `active` call (input, playing media) closes the stretch before it marks activity.
+ * Whole milliseconds keep beats integral without losing any: the differences telescope. A changed
+ * URL (pushState, replaceState, popstate, hashchange, or any other way) starts a new page afterwards.
+ */
+const measure = (active?: unknown, away?: unknown): void => {
+  const now = performance.now() | 0;
+  // The bottom edge of the viewport counts, so a short page is 100. Reading layout is cheap while it
+  // is clean, as it usually is when input arrives, so this runs even on pointermove.
+  depth = Math.max(
+    depth,
+    Math.min(100, Math.round(((scrollY + innerHeight) * 100) / doc.documentElement.scrollHeight)),
+  );
+  // A stretch starts active. Focus inside an iframe or <object> (an embedded video or PDF: only frames
+  // have a contentWindow) is engagement the page sees no input from.
+  if (since > now || (doc.activeElement as HTMLIFrameElement | null)?.contentWindow) lastActive = now;
+  const ms = Math.min(now, lastActive + idle) - since;
+  if (ms > 0) openBeat().engagedMs += ms;
+  since = doc.hidden || away ? 1 / 0 : now;
+  if (active) lastActive = now;
+  if (location.href !== url) {
+    url = location.href;
+    depth = 0;
+  }
+};
+
+const active = () => measure(1);
+
+// ---- transport: one request in flight at a time, retries with backoff and jitter that honour
+// Retry-After (API.md's retry contract), and the tiny final beacon on the way out.
+
+// A string body goes as text/plain, a "simple" request: no CORS preflight doubles the requests.
+const post = (path: string, body: string) => fetch(api + path, { method: 'POST', body, keepalive: true });
+
+const beatPath = () =>
+  session.token ? `/api/v1/analytics/session/${session.id}/heartbeat` : '/api/session-heartbeat';
+
+/** The wire form of a beat. Its first serialisation gives it its seq, which freezes it. */
+const beatBody = (beat: Beat, final?: boolean): string => {
+  // Above the last seq and close to the clock, so it keeps growing across page loads and across tabs
+  // that share a session, where one tab's beat must never look like a retry of another's.
+  beat.seq ||= session.s = Math.max(session.s + 1, Date.now());
+  return JSON.stringify({ ...beat, token: session.token, final });
+};
+
+/**
+ * Sends the head of the queue, or starts a session when there is none yet. After a network error,
+ * a 429 or a 5xx the head stays as it is and goes again after the backoff: resending the same seq
+ * is safe whether or not it was counted (the server credits a repeated seq nothing), and time
+ * measured meanwhile waits in a beat of its own. Any other answer settles it (400/403/413 are never
+ * retried); after 404/410 the next send starts a new session.
+ */
+const send = async (): Promise<void> => {
+  const id = session.id;
+  // '' (start a session) or the head; null or undefined: nothing to do.
+  const beat = id && queue[0];
+  if (busy || Date.now() < retryAt || beat == null) return;
+  busy = 1;
+  let answer: Response | undefined;
+  try {
+    answer = await post(
+      id ? beatPath() : '/api/v1/analytics/session',
+      beat ? beatBody(beat) : JSON.stringify({ url, referrer: doc.referrer }),
+    );
+    if (!id) Object.assign(session, (await answer.json()).data);
+  } catch {}
+  busy = 0;
+  // A network error is retried like a 503.
+  const status = answer?.status || 503;
+  log(status, beat);
+  if (status === 429 || status > 499) {
+    // Retry-After (whole seconds) when the server gives one, else exponential backoff with jitter.
+    // (`*` converts the header's text; a missing header gives 0 or NaN, and the backoff applies.)
+    retryAt =
+      Date.now() +
+      ((answer?.headers.get('retry-after') as unknown as number) * 1000 ||
+        session.interval * 2 ** Math.min(failures++, 6) * (0.5 + Math.random()));
+  } else {
+    failures = 0;
+    if (queue[0] === beat) queue.shift();
+    // The session is gone: the next send starts a new one (the gate's cookie session is not ours to replace).
+    if ((status === 404 || status === 410) && session.token) session.id = '';
+  }
+  save();
+};
+
+const retryNow = (): void => {
+  retryAt = 0;
+  send();
+};
+
+/**
+ * pagehide/freeze: one tiny final beat by sendBeacon (fetch keepalive as fallback). A head already on
+ * the wire goes again unchanged (a duplicate costs nothing); otherwise the open beats are folded into
+ * one so the page's time leaves with it. Offline or backing off, nothing is sent: the queue stays in
+ * localStorage for the next page of the visit, and no backlog is ever flushed during unload.
+ */
+const onHide = (): void => {
+  measure(0, 1);
+  if (session.id && navigator.onLine && Date.now() >= retryAt) {
+    if (!queue[0]?.seq) {
+      openBeat();
+      queue = [
+        queue.reduce((a, b) => {
+          b.engagedMs += a.engagedMs;
+          return b;
+        }),
+      ];
+    }
+    const beat = queue.shift()!;
+    const body = beatBody(beat, true);
+    if (!navigator.sendBeacon(api + beatPath(), body)) post(beatPath(), body).catch(log);
+  }
+  save();
+};
+
+// ---- the timer and the page's events
 
 const schedule = () => {
   clearTimeout(timer);
@@ -29,33 +229,26 @@ const schedule = () => {
  */
 const tick = (): void => {
   // The server declined the visit (bot, Do-Not-Track, Global Privacy Control): stop quietly.
-  if (session.id === null) {
-    stop();
-    return;
+  if (session.id === null) stop();
+  else {
+    schedule();
+    measure();
+    quiet = queue[0] ? 0 : quiet + 1;
+    if (quiet && !(quiet & (quiet - 1) && quiet % 64)) openBeat();
+    send();
   }
-  schedule();
-  readDepth();
-  measure();
-  quiet = queue[0] ? 0 : quiet + 1;
-  if (quiet && session.id && !(quiet & (quiet - 1) && quiet % 64)) openBeat();
-  send();
 };
 
-/** Visibility changed, or the page was shown, restored, resumed or activated after prerendering. */
+/**
+ * Visibility changed, or the page was shown, restored, resumed or activated after prerendering.
+ * Nothing starts before the page is first visible; the first send may start the session, whose
+ * interval the ticks then follow. Later a hidden page sends its partial interval at once, while a
+ * shown one (pageshow on load, a back-forward-cache restore) waits for the next tick: never more than
+ * one beat per interval while active. (No timer yet and visible, or a timer and hidden.)
+ */
 const onVisibility = (): void => {
   measure();
-  // Nothing starts before the page is first visible; the first send may start the session, whose
-  // interval the ticks then follow. Later a hidden page sends its partial interval at once, while a
-  // shown one (pageshow on load, a back-forward-cache restore) waits for the next tick: never more
-  // than one beat per interval while active.
-  if (timer) {
-    if (document.hidden) send();
-  } else if (!document.hidden) send().then(schedule);
-};
-
-const onHide = () => {
-  measure(true);
-  sendFinal();
+  if (!timer !== doc.hidden) send().then(schedule);
 };
 
 const handlers: Record<string, () => void> = {
@@ -66,23 +259,20 @@ const handlers: Record<string, () => void> = {
   pagehide: onHide,
   freeze: onHide,
   online: retryNow,
-  popstate: navigate,
-  hashchange: navigate,
-  scroll: () => {
-    readDepth();
-    markActive();
-  },
-  pointermove: markActive,
-  keydown: markActive,
-  touchstart: markActive,
+  popstate: measure,
+  hashchange: measure,
+  scroll: active,
+  pointermove: active,
+  keydown: active,
+  touchstart: active,
   // timeupdate fires while a <video> or <audio> plays: watching is engagement, not idleness.
-  timeupdate: markActive,
+  timeupdate: active,
 };
 
 /** The one listener: runs the event's handler unless tracking stopped, and never throws into the page. */
-const handle = (event: Event | { type: string }): void => {
+const handle = (event: Event | string): void => {
   try {
-    if (running) handlers[event.type]!();
+    if (running) handlers[(event as Event).type || (event as string)]!();
   } catch (error) {
     log(error);
   }
@@ -90,26 +280,47 @@ const handle = (event: Event | { type: string }): void => {
 
 /** Stops tracking: the time so far leaves as a final beat; the listeners stay, inert. */
 export const stop = (): void => {
-  handle({ type: 'pagehide' });
+  handle('pagehide');
   running = 0;
   clearTimeout(timer);
-  timer = undefined;
+  timer = 0;
 };
 
 export const start = (options: Options = {}): (() => void) => {
   try {
     if (!running) {
-      configure(options);
-      loadSession();
+      idle = +(options.idle ?? 300_000) || 1 / 0;
+      debug = options.debug ?? false;
+      // A missing key, unreadable storage or bad JSON throws: whatever was read so far stands.
+      try {
+        session = JSON.parse(sessionStorage.dwell);
+        queue = JSON.parse(localStorage[session.k]);
+      } catch {}
+      session ||= { id: '', interval: 15_000, s: 0, k: `dwell${Math.random()}` };
+      // Where the gate's cookie is present, its session is the one to continue.
+      const cookie = doc.cookie.match(`(^|; )${options.sessionCookie || 'session_record_id'}=([^;]+)`);
+      if (cookie) {
+        session.id = cookie[2]!;
+        delete session.token;
+      }
       // A visit the server declined (bot, Do-Not-Track, Global Privacy Control) stays untracked.
       if (session.id !== null) {
         running = 1;
-        loadQueue(session.k);
-        // Capture on window sees the document's events and every element's, media events included,
-        // which do not bubble. The same function added twice is one listener.
-        for (const type in handlers) addEventListener(type, handle, true);
-        if (!listening) watchHistory(() => handle({ type: 'popstate' }));
-        listening = 1;
+        queue ||= [];
+        // Listeners and the history hooks go in once (api is set from the first start on); they are
+        // inert while stopped. Capture on window sees the document's events and every element's,
+        // media events included, which do not bubble.
+        if (!api) {
+          for (const type in handlers) addEventListener(type, handle, true);
+          for (const method of ['pushState', 'replaceState'] as const) {
+            const original = history[method];
+            history[method] = (...args: Parameters<History['pushState']>) => {
+              original.apply(history, args);
+              handle('popstate');
+            };
+          }
+        }
+        api = options.api || location.origin;
         onVisibility();
       }
     }
