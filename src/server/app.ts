@@ -54,7 +54,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connectionTimeout: 15_000,
     keepAliveTimeout: 10_000,
     return503OnClosing: false,
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
     // Errors raised by the router itself (malformed or over-long URLs) get the envelope too.
     frameworkErrors: (error, _request, reply) => {
       (reply as FastifyReply)

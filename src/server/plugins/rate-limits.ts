@@ -20,6 +20,13 @@ export const rateLimitsPlugin = fp(
     await app.register(rateLimit, {
       global: false,
       enableDraftSpec: true,
+      // RateLimit-* headers go with the 429 (API.md); on every accepted beat they would only cost
+      // the hot path time and bytes.
+      addHeadersOnExceeding: {
+        'ratelimit-limit': false,
+        'ratelimit-remaining': false,
+        'ratelimit-reset': false,
+      },
       ...(options.store ? { store: options.store } : {}),
       // A limiter failure must never stop ingest: the request goes through uncounted.
       skipOnError: true,

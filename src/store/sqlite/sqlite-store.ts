@@ -18,6 +18,7 @@ import type {
   VisitorQuery,
 } from '../query-types.ts';
 import type { BeatInput, BeatResult, NewSession, SessionDetail, SessionRecord, Store } from '../types.ts';
+import { Checkpointer } from './checkpointer.ts';
 import * as gate from './gate.ts';
 import { applyMigrations, openDatabase, type SqliteOptions } from './open.ts';
 import * as query from './queries/index.ts';
@@ -42,9 +43,12 @@ export class SqliteStore implements Store {
   private statements: Statements | null = null;
   private queue: PendingBeat[] = [];
   private closed = false;
+  private checkpointer: Checkpointer | null = null;
+  private readonly path: string;
 
   constructor(options: SqliteStoreOptions) {
     this.db = openDatabase(options);
+    this.path = options.path;
     this.rules = options.rules;
     this.clock = options.clock ?? Date.now;
   }
@@ -56,6 +60,8 @@ export class SqliteStore implements Store {
   async migrate(): Promise<void> {
     guard(() => applyMigrations(this.db));
     this.statements = prepareStatements(this.db);
+    if (this.path !== ':memory:' && !this.checkpointer)
+      this.checkpointer = new Checkpointer(this.db, this.path);
   }
 
   private get sql(): Statements {
@@ -271,6 +277,7 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     this.flush();
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }
