@@ -28,11 +28,7 @@ export class Checkpointer {
   private readonly worker: Worker;
   private stopped = false;
 
-  constructor(
-    private readonly db: Database.Database,
-    path: string,
-    everyMs = 1_000,
-  ) {
+  constructor(db: Database.Database, path: string, everyMs = 1_000) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     db.pragma('wal_autocheckpoint = 0');
     this.worker = new Worker(WORKER, { eval: true, workerData: { driver, path, everyMs } });
