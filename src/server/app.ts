@@ -1,6 +1,7 @@
 // Builds the Dwell app as a Fastify instance that never listens (server/main.ts does): tests call
 // buildApp and inject requests or listen on a random port.
 
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
@@ -41,6 +42,9 @@ export interface AppOptions {
   readinessChecks?: ReadinessCheck[];
 }
 
+/** Slow clients are cut off: a beat is tiny, so 10 s for a whole request is generous. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
 export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../dist/public/', import.meta.url));
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -49,10 +53,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? loggerOptions(config, options.logStream),
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: config.bodyLimit,
-    // Slow clients are cut off: a beat is tiny, so 10 s for a whole request is generous.
-    requestTimeout: 10_000,
+    requestTimeout: REQUEST_TIMEOUT_MS,
     connectionTimeout: 15_000,
     keepAliveTimeout: 10_000,
+    // Node checks request timeouts every 30 s by default, so a slow client could hold a connection
+    // for 40 s; check every second instead.
+    serverFactory: (handler) =>
+      createServer(
+        {
+          connectionsCheckingInterval: 1_000,
+          requestTimeout: REQUEST_TIMEOUT_MS,
+          headersTimeout: REQUEST_TIMEOUT_MS,
+        },
+        handler,
+      ),
     return503OnClosing: false,
     routerOptions: { maxParamLength: 256 },
     // Errors raised by the router itself (malformed or over-long URLs) get the envelope too.
