@@ -9,28 +9,16 @@
 import type pg from 'pg';
 import type { AccountingRules } from '../../accounting/credit-beat.ts';
 import { type BeatPlan, planBeat, type SessionRow } from '../beat-plan.ts';
+import { type SessionColumns, toSessionRow } from '../session-row.ts';
 import type { BeatInput, BeatResult } from '../types.ts';
 import { withTransaction } from './pool.ts';
 
 const CLOCK = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
 const OPTIMISTIC_ATTEMPTS = 3;
 
-interface RawRow {
+interface RawRow
+  extends Omit<SessionColumns, 'email' | 'visitor_id' | 'entry_url' | 'referrer' | 'screen' | 'lang'> {
   now: number;
-  pk: number;
-  id: string;
-  token_hash: Buffer | null;
-  cookie_only: boolean;
-  started_at: number;
-  last_activity_at: number;
-  ended_at: number | null;
-  engaged_ms: number;
-  last_seq: number;
-  beats: number;
-  current_url: string | null;
-  span_url: string | null;
-  span_start: number | null;
-  span_end: number | null;
 }
 
 const SELECT_SESSIONS = `SELECT ${CLOCK} AS now, pk, id, token_hash, cookie_only, started_at, last_activity_at, ended_at,
@@ -192,25 +180,6 @@ function sessionColumns(rows: SessionRow[]): unknown[][] {
     rows.map((r) => r.openSpan?.start ?? null),
     rows.map((r) => r.openSpan?.end ?? null),
   ];
-}
-
-function toSessionRow(raw: RawRow): SessionRow {
-  return {
-    pk: raw.pk,
-    tokenHash: raw.token_hash,
-    cookieOnly: raw.cookie_only,
-    startedAt: raw.started_at,
-    lastActivityAt: raw.last_activity_at,
-    endedAt: raw.ended_at,
-    engagedMs: raw.engaged_ms,
-    lastSeq: raw.last_seq,
-    beats: raw.beats,
-    currentUrl: raw.current_url,
-    openSpan:
-      raw.span_start === null
-        ? null
-        : { url: raw.span_url, start: raw.span_start, end: raw.span_end ?? raw.span_start },
-  };
 }
 
 function maxOrNull(a: number | null, b: number | null): number | null {

@@ -18,6 +18,7 @@ import type {
   VisitorList,
   VisitorQuery,
 } from '../query-types.ts';
+import { type PageColumns, type SessionColumns, type SpanColumns, toSessionDetail } from '../session-row.ts';
 import type { BeatInput, BeatResult, NewSession, SessionDetail, SessionRecord, Store } from '../types.ts';
 import { applyBeats } from './beat-batch.ts';
 import * as gate from './gate.ts';
@@ -159,38 +160,18 @@ export class PostgresStore implements Store {
 
   async getSession(id: string): Promise<SessionDetail | null> {
     return guardPg(async () => {
-      const { rows } = await this.pool.query('SELECT * FROM sessions WHERE id = $1', [id]);
+      const { rows } = await this.pool.query<SessionColumns>('SELECT * FROM sessions WHERE id = $1', [id]);
       const raw = rows[0];
       if (!raw) return null;
-      const pages = await this.pool.query<{ url: string; engaged_ms: number; max_scroll: number | null }>(
+      const pages = await this.pool.query<PageColumns>(
         'SELECT url, engaged_ms, max_scroll FROM session_pages WHERE session_pk = $1 ORDER BY engaged_ms DESC, url',
         [raw.pk],
       );
-      const spans = await this.pool.query<{ url: string | null; start_at: number; end_at: number }>(
+      const spans = await this.pool.query<SpanColumns>(
         'SELECT url, start_at, end_at FROM spans WHERE session_pk = $1 ORDER BY start_at',
         [raw.pk],
       );
-      const timeline = spans.rows.map((s) => ({ url: s.url, start: s.start_at, end: s.end_at }));
-      if (raw.span_start !== null)
-        timeline.push({ url: raw.span_url, start: raw.span_start, end: raw.span_end ?? raw.span_start });
-      return {
-        id: raw.id,
-        startedAt: raw.started_at,
-        lastActivityAt: raw.last_activity_at,
-        endedAt: raw.ended_at,
-        engagedMs: raw.engaged_ms,
-        lastSeq: raw.last_seq,
-        beats: raw.beats,
-        email: raw.email,
-        visitorId: raw.visitor_id,
-        entryUrl: raw.entry_url,
-        referrer: raw.referrer,
-        screen: raw.screen,
-        lang: raw.lang,
-        currentUrl: raw.current_url,
-        pages: pages.rows.map((p) => ({ url: p.url, engagedMs: p.engaged_ms, maxScroll: p.max_scroll })),
-        timeline,
-      };
+      return toSessionDetail(raw, pages.rows, spans.rows);
     });
   }
 

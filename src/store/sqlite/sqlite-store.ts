@@ -17,12 +17,19 @@ import type {
   VisitorList,
   VisitorQuery,
 } from '../query-types.ts';
+import {
+  type PageColumns,
+  type SessionColumns,
+  type SpanColumns,
+  toSessionDetail,
+  toSessionRow,
+} from '../session-row.ts';
 import type { BeatInput, BeatResult, NewSession, SessionDetail, SessionRecord, Store } from '../types.ts';
 import { Checkpointer } from './checkpointer.ts';
 import * as gate from './gate.ts';
 import { applyMigrations, openDatabase, type SqliteOptions } from './open.ts';
 import * as query from './queries/index.ts';
-import { prepareStatements, type RawSessionRow, type Statements } from './statements.ts';
+import { prepareStatements, type Statements } from './statements.ts';
 
 interface PendingBeat {
   beat: BeatInput;
@@ -123,24 +130,8 @@ export class SqliteStore implements Store {
     })(beats);
 
   private readSession(id: string): SessionRow | undefined {
-    const raw = this.sql.selectForBeat.get(id) as RawSessionRow | undefined;
-    if (!raw) return undefined;
-    return {
-      pk: raw.pk,
-      tokenHash: raw.token_hash,
-      cookieOnly: raw.cookie_only === 1,
-      startedAt: raw.started_at,
-      lastActivityAt: raw.last_activity_at,
-      endedAt: raw.ended_at,
-      engagedMs: raw.engaged_ms,
-      lastSeq: raw.last_seq,
-      beats: raw.beats,
-      currentUrl: raw.current_url,
-      openSpan:
-        raw.span_start === null
-          ? null
-          : { url: raw.span_url, start: raw.span_start, end: raw.span_end ?? raw.span_start },
-    };
+    const raw = this.sql.selectForBeat.get(id) as SessionColumns | undefined;
+    return raw && toSessionRow(raw);
   }
 
   private writePlan(pk: number, plan: BeatPlan): void {
@@ -165,34 +156,13 @@ export class SqliteStore implements Store {
 
   async getSession(id: string): Promise<SessionDetail | null> {
     return guard(() => {
-      const raw = this.sql.selectSession.get(id) as RawSessionRow | undefined;
+      const raw = this.sql.selectSession.get(id) as SessionColumns | undefined;
       if (!raw) return null;
-      const pages = (
-        this.sql.selectPages.all(raw.pk) as { url: string; engaged_ms: number; max_scroll: number | null }[]
-      ).map((p) => ({ url: p.url, engagedMs: p.engaged_ms, maxScroll: p.max_scroll }));
-      const timeline = (
-        this.sql.selectSpans.all(raw.pk) as { url: string | null; start_at: number; end_at: number }[]
-      ).map((s) => ({ url: s.url, start: s.start_at, end: s.end_at }));
-      if (raw.span_start !== null)
-        timeline.push({ url: raw.span_url, start: raw.span_start, end: raw.span_end ?? raw.span_start });
-      return {
-        id: raw.id,
-        startedAt: raw.started_at,
-        lastActivityAt: raw.last_activity_at,
-        endedAt: raw.ended_at,
-        engagedMs: raw.engaged_ms,
-        lastSeq: raw.last_seq,
-        beats: raw.beats,
-        email: raw.email,
-        visitorId: raw.visitor_id,
-        entryUrl: raw.entry_url,
-        referrer: raw.referrer,
-        screen: raw.screen,
-        lang: raw.lang,
-        currentUrl: raw.current_url,
-        pages,
-        timeline,
-      };
+      return toSessionDetail(
+        raw,
+        this.sql.selectPages.all(raw.pk) as PageColumns[],
+        this.sql.selectSpans.all(raw.pk) as SpanColumns[],
+      );
     });
   }
 

@@ -2,29 +2,6 @@
 
 import type Database from 'better-sqlite3';
 
-export interface RawSessionRow {
-  pk: number;
-  id: string;
-  token_hash: Buffer | null;
-  cookie_only: number;
-  started_at: number;
-  last_activity_at: number;
-  ended_at: number | null;
-  engaged_ms: number;
-  last_seq: number;
-  beats: number;
-  email: string | null;
-  visitor_id: string | null;
-  entry_url: string | null;
-  referrer: string | null;
-  screen: string | null;
-  lang: string | null;
-  current_url: string | null;
-  span_url: string | null;
-  span_start: number | null;
-  span_end: number | null;
-}
-
 export function prepareStatements(db: Database.Database) {
   return {
     insertSession: db.prepare(`

@@ -1,0 +1,107 @@
+// The stored shape of a session (column names are the same in every engine) and its mapping to
+// the domain types, written once for SQLite and PostgreSQL alike.
+
+import type { Span } from '../accounting/spans.ts';
+import type { SessionRow } from './beat-plan.ts';
+import type { PageTotal, SessionDetail, SessionRecord } from './types.ts';
+
+export interface SessionColumns {
+  pk: number;
+  id: string;
+  token_hash: Buffer | null;
+  /** 0/1 in SQLite, a boolean in PostgreSQL. */
+  cookie_only: number | boolean;
+  started_at: number;
+  last_activity_at: number;
+  ended_at: number | null;
+  engaged_ms: number;
+  last_seq: number;
+  beats: number;
+  email: string | null;
+  visitor_id: string | null;
+  entry_url: string | null;
+  referrer: string | null;
+  screen: string | null;
+  lang: string | null;
+  current_url: string | null;
+  span_url: string | null;
+  span_start: number | null;
+  span_end: number | null;
+}
+
+export interface PageColumns {
+  url: string;
+  engaged_ms: number;
+  max_scroll: number | null;
+}
+
+export interface SpanColumns {
+  url: string | null;
+  start_at: number;
+  end_at: number;
+}
+
+/** The open span kept on the session row (see docs/ARCHITECTURE.md). */
+function openSpanOf(raw: Pick<SessionColumns, 'span_url' | 'span_start' | 'span_end'>): Span | null {
+  return raw.span_start === null
+    ? null
+    : { url: raw.span_url, start: raw.span_start, end: raw.span_end ?? raw.span_start };
+}
+
+/** What a beat needs of the row. */
+export function toSessionRow(
+  raw: Omit<SessionColumns, 'email' | 'visitor_id' | 'entry_url' | 'referrer' | 'screen' | 'lang'>,
+): SessionRow {
+  return {
+    pk: raw.pk,
+    tokenHash: raw.token_hash,
+    cookieOnly: Boolean(raw.cookie_only),
+    startedAt: raw.started_at,
+    lastActivityAt: raw.last_activity_at,
+    endedAt: raw.ended_at,
+    engagedMs: raw.engaged_ms,
+    lastSeq: raw.last_seq,
+    beats: raw.beats,
+    currentUrl: raw.current_url,
+    openSpan: openSpanOf(raw),
+  };
+}
+
+/** The columns a session record (without its timeline) is read from. */
+export type RecordColumns = Omit<
+  SessionColumns,
+  'token_hash' | 'cookie_only' | 'span_url' | 'span_start' | 'span_end'
+>;
+
+export function toSessionRecord(row: RecordColumns, pages: PageTotal[]): SessionRecord {
+  return {
+    id: row.id,
+    startedAt: row.started_at,
+    lastActivityAt: row.last_activity_at,
+    endedAt: row.ended_at,
+    engagedMs: row.engaged_ms,
+    lastSeq: row.last_seq,
+    beats: row.beats,
+    email: row.email,
+    visitorId: row.visitor_id,
+    entryUrl: row.entry_url,
+    referrer: row.referrer,
+    screen: row.screen,
+    lang: row.lang,
+    currentUrl: row.current_url,
+    pages,
+  };
+}
+
+/** A whole session: the row, its page totals and its timeline (closed spans, then the open one). */
+export function toSessionDetail(
+  raw: SessionColumns,
+  pages: PageColumns[],
+  spans: SpanColumns[],
+): SessionDetail {
+  const timeline: Span[] = spans.map((s) => ({ url: s.url, start: s.start_at, end: s.end_at }));
+  const open = openSpanOf(raw);
+  if (open) timeline.push(open);
+  const pageTotals = pages.map((p) => ({ url: p.url, engagedMs: p.engaged_ms, maxScroll: p.max_scroll }));
+  return { ...toSessionRecord(raw, pageTotals), timeline };
+}
