@@ -22,6 +22,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { seededRandom } from '../src/demo/generate.ts';
 import {
   hasChromium,
   launchChromium,
@@ -39,18 +40,6 @@ const SEED = Number(process.env.SEED ?? 42);
 
 type Stretch = { kind: 'read' | 'still' | 'hidden' | 'gone'; ms: number };
 type Client = 'dwell' | 'dwell-60s' | 'bio.re' | 'blueprint';
-
-/** Mulberry32: a seeded PRNG, so every run of the bench replays the same visits. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A visit: 2 to 5 stretches, in real seconds: reading with input (20–120 s), reading without
@@ -260,7 +249,7 @@ async function main() {
         : `<!doctype html><html><head>${STAMP}</head><body><p>Article</p>${bioreClient(server.url)}</body></html>`,
   );
   const browser = await launchChromium();
-  const random = prng(SEED);
+  const random = seededRandom(SEED);
   const visits = Array.from({ length: VISITS }, () => visitScript(random));
   const clients: Client[] = ['dwell', 'dwell-60s', 'bio.re', 'blueprint'];
   const length = (visit: Stretch[]) => visit.reduce((sum, s) => sum + s.ms, 0);

@@ -52,8 +52,8 @@ const SCREENS = ['1920x1080', '1440x900', '2560x1440', '390x844', '412x915', '13
 const LANGS = ['en-US', 'en-GB', 'de-DE', 'fr-FR', 'es-ES'];
 const DAY = 86_400_000;
 
-/** mulberry32: tiny, fast, good enough for demo data. */
-function random(seed: number): () => number {
+/** mulberry32: a tiny, fast seeded PRNG, so demo data and benchmarks replay the same way. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -65,7 +65,7 @@ function random(seed: number): () => number {
 }
 
 export function* generateSessions(options: GenerateOptions): Generator<ImportedSession> {
-  const rand = random(options.seed ?? 42);
+  const rand = seededRandom(options.seed ?? 42);
   const origin = options.origin ?? 'https://example.com';
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   // Zipf-like: page i is chosen with weight 1/(i+1).
@@ -83,7 +83,7 @@ export function* generateSessions(options: GenerateOptions): Generator<ImportedS
   // About one visitor per three sessions; one visitor in five is known by email (the gate).
   const visitorCount = Math.max(1, Math.round(options.count / 3));
   const span = Math.max(1, options.to - options.from);
-  const ids = random((options.seed ?? 42) ^ 0x5bd1e995);
+  const ids = seededRandom((options.seed ?? 42) ^ 0x5bd1e995);
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(ids() * 16).toString(16)).join('');
 
   let previous: ImportedSession | null = null;
