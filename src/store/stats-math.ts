@@ -5,7 +5,7 @@
 // of sessions of 10.4 s, 20.7 s and 31 s is 20000. Rollups keep the distribution per second, so the
 // figures are exact at that resolution however many sessions there are.
 
-import type { HistogramBucket } from './query-types.ts';
+import type { HistogramBucket, Stats } from './query-types.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -77,4 +77,30 @@ export function fillDays(
     days.push({ day: dayName(d), sessions: row?.sessions ?? 0, engagedMs: row?.engagedMs ?? 0 });
   }
   return days;
+}
+
+/** The Stats answer from per-day totals, the duration distribution, visitors and top pages. */
+export function assembleStats(
+  fromDay: number,
+  toDay: number,
+  byDay: Map<number, { sessions: number; engagedMs: number }>,
+  distribution: Distribution,
+  visitors: number,
+  byPage: Stats['byPage'],
+): Stats {
+  let sessions = 0;
+  let total = 0;
+  for (const day of byDay.values()) {
+    sessions += day.sessions;
+    total += day.engagedMs;
+  }
+  const { median, p90, histogram } = summarizeDurations(distribution);
+  return {
+    sessions,
+    visitors,
+    engagedMs: { total, median, p90 },
+    histogram,
+    byDay: fillDays(fromDay, toDay, byDay),
+    byPage,
+  };
 }

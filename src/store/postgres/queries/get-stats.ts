@@ -3,7 +3,7 @@
 
 import type pg from 'pg';
 import type { Stats, StatsQuery } from '../../query-types.ts';
-import { DAY_MS, type Distribution, dayRange, fillDays, summarizeDurations } from '../../stats-math.ts';
+import { assembleStats, DAY_MS, type Distribution, dayRange } from '../../stats-math.ts';
 import { SqlParams } from './session-filter.ts';
 
 const TOP_PAGES = 100;
@@ -41,19 +41,5 @@ export async function getStats(db: pg.Pool, query: StatsQuery): Promise<Stats> {
 
   const byDay = new Map(days.rows.map((r) => [r.day, { sessions: r.sessions, engagedMs: r.engaged }]));
   const distribution: Distribution = seconds.rows.map((r) => [r.seconds, r.sessions]);
-  let sessions = 0;
-  let total = 0;
-  for (const day of byDay.values()) {
-    sessions += day.sessions;
-    total += day.engagedMs;
-  }
-  const { median, p90, histogram } = summarizeDurations(distribution);
-  return {
-    sessions,
-    visitors: people.rows[0]?.visitors ?? 0,
-    engagedMs: { total, median, p90 },
-    histogram,
-    byDay: fillDays(fromDay, toDay, byDay),
-    byPage: byPage.rows,
-  };
+  return assembleStats(fromDay, toDay, byDay, distribution, people.rows[0]?.visitors ?? 0, byPage.rows);
 }

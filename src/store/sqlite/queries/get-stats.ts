@@ -4,7 +4,7 @@
 
 import type Database from 'better-sqlite3';
 import type { Stats, StatsQuery } from '../../query-types.ts';
-import { type Distribution, dayRange, fillDays, summarizeDurations } from '../../stats-math.ts';
+import { assembleStats, type Distribution, dayRange } from '../../stats-math.ts';
 
 const TOP_PAGES = 100;
 
@@ -42,7 +42,7 @@ function fromRollups(db: Database.Database, query: StatsQuery): Stats {
     .pluck()
     .get({ fromDay, toDay }) as number;
   const byDay = new Map(days.map(([day, sessions, engagedMs]) => [day, { sessions, engagedMs }]));
-  return assemble(fromDay, toDay, byDay, distribution, visitors, byPage);
+  return assembleStats(fromDay, toDay, byDay, distribution, visitors, byPage);
 }
 
 function fromSessions(db: Database.Database, query: StatsQuery): Stats {
@@ -84,30 +84,5 @@ function fromSessions(db: Database.Database, query: StatsQuery): Stats {
        WHERE ${where} GROUP BY p.url ORDER BY engagedMs DESC, p.url LIMIT ${TOP_PAGES}`,
     )
     .all(params) as Stats['byPage'];
-  return assemble(fromDay, toDay, byDay, distribution, people.size, byPage);
-}
-
-function assemble(
-  fromDay: number,
-  toDay: number,
-  byDay: Map<number, { sessions: number; engagedMs: number }>,
-  distribution: Distribution,
-  visitors: number,
-  byPage: Stats['byPage'],
-): Stats {
-  let sessions = 0;
-  let total = 0;
-  for (const day of byDay.values()) {
-    sessions += day.sessions;
-    total += day.engagedMs;
-  }
-  const { median, p90, histogram } = summarizeDurations(distribution);
-  return {
-    sessions,
-    visitors,
-    engagedMs: { total, median, p90 },
-    histogram,
-    byDay: fillDays(fromDay, toDay, byDay),
-    byPage,
-  };
+  return assembleStats(fromDay, toDay, byDay, distribution, people.size, byPage);
 }
