@@ -1,9 +1,10 @@
 // Seeds the benchmark databases: `total` sessions, of which the newest `active` are mid-visit
 // (their ids and tokens are written for wrk). Bulk inserts, one transaction per chunk.
 
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import pg from 'pg';
+import { newSessionId } from '../../src/server/session-id.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 
@@ -25,7 +26,7 @@ function* rows(total: number, active: number, now: number, tokens: string[]): Ge
     const token = isActive ? `bench-token-${i}` : `old-${i}`;
     const startedAt = isActive ? now - 60_000 : now - 30 * DAY + Math.floor((i / total) * 30 * DAY);
     const row = {
-      id: randomUUID(),
+      id: newSessionId(startedAt),
       tokenHash: createHash('sha256').update(token).digest(),
       startedAt,
       lastActivityAt: isActive ? now - 1_000 : startedAt + 45_000,
@@ -52,16 +53,7 @@ export async function seedSqlite(
   const tokens: string[] = [];
   const chunk = store.db.transaction((batch: SeedRow[]) => {
     for (const r of batch)
-      insert.run(
-        r.id,
-        r.tokenHash,
-        r.startedAt,
-        r.lastActivityAt,
-        r.engagedMs,
-        r.url,
-        r.url,
-        r.id.slice(0, 8),
-      );
+      insert.run(r.id, r.tokenHash, r.startedAt, r.lastActivityAt, r.engagedMs, r.url, r.url, r.id.slice(-8));
   });
   let batch: SeedRow[] = [];
   for (const row of rows(total, active, Date.now(), tokens)) {
@@ -110,7 +102,7 @@ export async function seedPostgres(
           col((r) => r.lastActivityAt),
           col((r) => r.engagedMs),
           col((r) => r.url),
-          col((r) => r.id.slice(0, 8)),
+          col((r) => r.id.slice(-8)),
         ],
       );
       await client.query(

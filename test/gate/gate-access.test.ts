@@ -53,7 +53,7 @@ describe('the email form', () => {
     const record = cookieNamed(res, 'session_record_id');
     const access = cookieNamed(res, 'dwell_access');
     assert.ok(record && access);
-    assert.match(record.value, /^[0-9a-f-]{36}$/);
+    assert.match(record.value, /^[0-9a-f]{44}$/);
     assert.equal(record.httpOnly, undefined, 'scripts can read the record id');
     assert.equal(access.httpOnly, true);
     for (const cookie of [record, access]) {

@@ -1,9 +1,9 @@
 // Access starts: a cookie-only session tied to the email, both cookies, and the "first visit"
 // webhook. Shared by the form (verification off) and the emailed link (verification on).
 
-import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { emailRef } from '../../gate/email.ts';
+import { newSessionId } from '../session-id.ts';
 import type { AccessGrant } from './access-cookie.ts';
 import { type GateContext, siteOrigin } from './context.ts';
 
@@ -15,7 +15,7 @@ export async function grantAccess(
   next: string,
 ): Promise<AccessGrant> {
   const { store, config } = ctx;
-  const sessionId = randomUUID();
+  const sessionId = newSessionId();
   const entryUrl = `${siteOrigin(config, request)}${next}`;
   const { startedAt } = await store.createSession({
     id: sessionId,

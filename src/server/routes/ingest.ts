@@ -1,6 +1,6 @@
 // The public ingest routes of API.md: start a session, and beat ("still here").
 
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { isbot } from 'isbot';
 import type { Config } from '../../config.ts';
@@ -15,6 +15,7 @@ import {
   StartedSession,
   StartSessionBody,
 } from '../schemas/ingest.ts';
+import { newSessionId } from '../session-id.ts';
 import { hashToken, type VisitorKeys } from '../visitor-keys.ts';
 import { answerBeat, countRefusedBeats } from './beat-answer.ts';
 
@@ -54,7 +55,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<IngestOptions> = async (
       const body = request.body ?? {};
       const now = await store.now();
       const visitorId = body.visitorId ?? (await visitorKeys.keyFor(request.ip, userAgent, now));
-      const id = randomUUID();
+      const id = newSessionId(now);
       const token = randomBytes(24).toString('base64url');
       await store.createSession({
         id,
