@@ -2,7 +2,7 @@
 // The salt lives in the store (so every instance agrees) and is replaced each UTC day, after which
 // yesterday's keys cannot be recomputed. No raw IP or user agent is ever stored.
 
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { Store } from '../store/types.ts';
 
 export class VisitorKeys {
@@ -33,5 +33,6 @@ export class VisitorKeys {
 }
 
 export function hashToken(token: string): Buffer {
-  return createHash('sha256').update(token).digest();
+  // One-shot crypto.hash: about half the cost of a Hash object, on every beat.
+  return hash('sha256', token, 'buffer');
 }

@@ -30,8 +30,9 @@ export const bodyParsersPlugin = fp(
       },
     );
     // Bodies are optional on every Dwell route: "no body" validates as an empty object.
-    app.addHook('preValidation', async (request) => {
+    app.addHook('preValidation', (request, _reply, done) => {
       if (request.body === undefined || request.body === null) request.body = {};
+      done();
     });
   },
   { name: 'dwell-body-parsers' },

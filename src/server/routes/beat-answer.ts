@@ -38,7 +38,8 @@ export function answerBeat(app: FastifyInstance, result: BeatResult, sessionId: 
 
 /** Counts every refused beat by its error code (an onResponse hook for beat routes). */
 export function countRefusedBeats(app: FastifyInstance) {
-  return async (request: { errorCode: string | null }) => {
+  return (request: { errorCode: string | null }, _reply: unknown, done: () => void) => {
     if (request.errorCode) app.metrics.beatsRefused.inc({ reason: request.errorCode });
+    done();
   };
 }
