@@ -105,4 +105,16 @@ export const migrations: Migration[] = [
       CREATE INDEX sessions_live ON sessions (last_activity_at) WHERE ended_at IS NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'beats are HOT updates',
+    // A beat writes last_activity_at and ended_at. With an index on either, PostgreSQL cannot update
+    // the row in place (a heap-only tuple): every beat added an entry to all seven indexes of
+    // sessions. Without one, beats are HOT updates into the free space fillfactor 80 leaves on each
+    // page. The live view finds open sessions through sessions_started_at instead (it only looks at
+    // sessions started in the last day).
+    sql: `
+      DROP INDEX IF EXISTS sessions_live;
+    `,
+  },
 ];
