@@ -1,8 +1,9 @@
 // `npm run bench`: heartbeats/s, latency and memory, side by side in one run on this machine —
 // the server pinned to core 0, wrk to core 1, loopback only, 64 connections:
 //   1. a bare node:http server answering the same envelope (the ceiling),
-//   2. Dwell on SQLite, 3. Dwell on PostgreSQL, 4. the BIO.RE seed design on PostgreSQL
-//      (one `UPDATE … duration = duration + 30` per request), 5. two Dwell instances on PostgreSQL.
+//   2. Dwell on SQLite, 3. the naive design on SQLite (one `UPDATE … duration = duration + 30` per
+//      request, the baseline of the SQLite target), 4. Dwell on PostgreSQL, 5. the BIO.RE seed design
+//      on PostgreSQL (the same naive route), 6. two Dwell instances on PostgreSQL.
 // With BENCH_SESSIONS (default 1,000,000) stored and BENCH_ACTIVE (100,000) receiving beats.
 // Results go to bench/results.json.
 
@@ -188,6 +189,7 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'dwell-bench-'));
   const sqlitePath = join(dir, 'dwell.db');
+  const naivePath = join(dir, 'naive.db');
   const sqliteIds = join(dir, 'sqlite-ids.txt');
   const pgIds = join(dir, 'pg-ids.txt');
   const common = { DWELL_ADMIN_TOKEN: 'bench-admin-token-0123456789', DWELL_DATA_DIR: dir };
@@ -196,7 +198,7 @@ async function main(): Promise<void> {
       `seeding ${SESSIONS.toLocaleString('en')} sessions (${ACTIVE.toLocaleString('en')} active) into SQLite and PostgreSQL…\n`,
     );
     let started = Date.now();
-    await seedSqlite(sqlitePath, SESSIONS, ACTIVE, sqliteIds);
+    await seedSqlite(sqlitePath, SESSIONS, ACTIVE, sqliteIds, naivePath);
     process.stdout.write(`  SQLite seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     started = Date.now();
     await seedPostgres(PG_BASE, PG_SCHEMA, SESSIONS, ACTIVE, pgIds);
@@ -212,6 +214,14 @@ async function main(): Promise<void> {
         'Dwell on SQLite',
         ['dist/server/main.js'],
         { ...common, DATABASE_URL: `sqlite:${sqlitePath}` },
+        sqliteIds,
+      ),
+    );
+    results.push(
+      await measure(
+        'naive design on SQLite (+30 per request)',
+        ['bench/ingest/naive-sqlite-server.mjs'],
+        { NAIVE_SQLITE_PATH: naivePath },
         sqliteIds,
       ),
     );
@@ -236,7 +246,8 @@ async function main(): Promise<void> {
 
     const ceiling = results[0]!.requestsPerSec;
     for (const r of results) r.ratioToCeiling = Math.round((r.requestsPerSec / ceiling) * 100) / 100;
-    const seed = results[3]!.requestsPerSec;
+    const naive = results[2]!.requestsPerSec;
+    const seed = results[4]!.requestsPerSec;
     const table = [
       '| server | beats/s | × ceiling | p50 ms | p99 ms | non-2xx | socket errors | RSS MB |',
       '|---|---:|---:|---:|---:|---:|---:|---:|',
@@ -246,9 +257,10 @@ async function main(): Promise<void> {
       ),
     ].join('\n');
     const sqlite = results[1]!;
-    const postgres = results[2]!;
+    const postgres = results[3]!;
     const targets = [
       `Dwell on SQLite ≥ 0.6× ceiling: ${sqlite.ratioToCeiling}× ${sqlite.ratioToCeiling! >= 0.6 ? 'met' : 'NOT met'}`,
+      `Dwell on SQLite ≥ 3× the naive design on SQLite: ${(sqlite.requestsPerSec / naive).toFixed(1)}× ${sqlite.requestsPerSec >= 3 * naive ? 'met' : 'NOT met'}`,
       `Dwell on SQLite p99 < 20 ms: ${sqlite.p99Ms} ms ${sqlite.p99Ms < 20 ? 'met' : 'NOT met'}; zero non-2xx: ${sqlite.non2xx === 0 ? 'met' : 'NOT met'}`,
       `Dwell on PostgreSQL ≥ 0.4× ceiling: ${postgres.ratioToCeiling}× ${postgres.ratioToCeiling! >= 0.4 ? 'met' : 'NOT met'}`,
       `Dwell on PostgreSQL ≥ 3× the seed design: ${(postgres.requestsPerSec / seed).toFixed(1)}× ${postgres.requestsPerSec >= 3 * seed ? 'met' : 'NOT met'}`,

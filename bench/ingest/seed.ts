@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { newSessionId } from '../../src/server/session-id.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
@@ -38,14 +39,28 @@ function* rows(total: number, active: number, now: number, tokens: string[]): Ge
   }
 }
 
+/**
+ * Seeds Dwell's SQLite file and, in `naivePath`, the same ids in the naive design's table: one row
+ * per session, `duration = duration + 30` per beat (bench/ingest/naive-sqlite-server.mjs).
+ */
 export async function seedSqlite(
   path: string,
   total: number,
   active: number,
   idsFile: string,
+  naivePath?: string,
 ): Promise<void> {
   const store = new SqliteStore({ path, rules });
   await store.migrate();
+  const naive = naivePath ? new Database(naivePath) : null;
+  naive?.pragma('journal_mode = WAL');
+  naive?.exec(
+    'CREATE TABLE IF NOT EXISTS seed_sessions (id TEXT PRIMARY KEY, last_activity_at INTEGER NOT NULL, duration INTEGER NOT NULL DEFAULT 0)',
+  );
+  const insertNaive = naive?.prepare('INSERT INTO seed_sessions (id, last_activity_at) VALUES (?, ?)');
+  const naiveChunk = naive?.transaction((batch: SeedRow[]) => {
+    for (const r of batch) insertNaive!.run(r.id, r.lastActivityAt);
+  });
   const insert = store.db.prepare(
     `INSERT INTO sessions (id, token_hash, started_at, last_activity_at, engaged_ms, entry_url, current_url, visitor_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -54,6 +69,7 @@ export async function seedSqlite(
   const chunk = store.db.transaction((batch: SeedRow[]) => {
     for (const r of batch)
       insert.run(r.id, r.tokenHash, r.startedAt, r.lastActivityAt, r.engagedMs, r.url, r.url, r.id.slice(-8));
+    naiveChunk?.(batch);
   });
   let batch: SeedRow[] = [];
   for (const row of rows(total, active, Date.now(), tokens)) {
@@ -66,6 +82,8 @@ export async function seedSqlite(
   chunk(batch);
   store.db.pragma('wal_checkpoint(TRUNCATE)');
   await store.close();
+  naive?.pragma('wal_checkpoint(TRUNCATE)');
+  naive?.close();
   writeFileSync(idsFile, `${tokens.join('\n')}\n`);
 }
 
