@@ -120,4 +120,22 @@ describe('dashboard', { skip: !hasChromium() && 'no Chromium at /usr/bin/chromiu
     assert.equal(await page.locator('#live-count-big').textContent(), '1');
     await page.screenshot({ path: `${SHOTS}/dashboard-live.png` });
   });
+
+  it('fits a phone screen: wide tables scroll inside their card, never the page', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [tab, heading] of [
+      ['Overview', 'Overview'],
+      ['Sessions', 'Sessions'],
+      ['People', 'People'],
+      ['Live', 'Live'],
+    ] as const) {
+      await page.getByRole('link', { name: tab, exact: true }).click();
+      await page.getByRole('heading', { name: heading }).waitFor();
+      await page.locator('tbody tr').first().waitFor();
+      const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+      assert.ok(width <= 390, `${tab}: the page is ${width} px wide on a 390 px screen`);
+    }
+    await page.getByRole('link', { name: 'Sessions', exact: true }).click();
+    await page.screenshot({ path: `${SHOTS}/dashboard-phone-sessions.png`, fullPage: true });
+  });
 });
