@@ -141,7 +141,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dashboardRoutes, { publicDir: options.publicDir ?? DEFAULT_PUBLIC_DIR });
   if (config.demo) await app.register(demoRoutes);
   // The email gate and its cookie heartbeat exist only with a confidential folder (DWELL_GATE_DIR).
-  if (config.gate.dir) await app.register(gatePlugin, { config, store });
+  if (config.gate.dir) await app.register(gatePlugin, { config, store, sharedLimits: shared });
 
   return app;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
+import { gateEnv } from '../gate/gate-helper.ts';
 import { buildTestApp } from '../helper.ts';
 import { beat, browser, startSession } from '../ingest/ingest-helpers.ts';
 
@@ -58,6 +59,35 @@ describe('rate limits shared through Redis', { skip: await redisSkipReason() }, 
         statuses.push((await beat(app, id, { token, seq, engagedMs: 0 })).statusCode);
       }
       assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 429, 429]);
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+
+  it('hold across two instances for the gate form: five tries of one email in all, then 429', async () => {
+    const env = gateEnv({ REDIS_URL, DWELL_RATE_LIMIT: 'sessions=100/1m,beats=100/1m' });
+    const a = await buildTestApp(env);
+    const b = await buildTestApp({ ...env, DATABASE_URL: `sqlite:${a.dir}/dwell.db` }, { dir: a.dir });
+    try {
+      for (const t of [a, b]) {
+        await waitFor(
+          async () => (await t.app.inject({ url: '/readyz' })).json().data?.checks?.rateLimits === 'redis',
+        );
+      }
+      // A fresh email and address each run: the counters live in Redis for ten minutes.
+      const email = `guess-${randomInt(1e9)}@example.com`;
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const response = await [a, b][i % 2]!.app.inject({
+          method: 'POST',
+          url: '/api/verify-temp-access',
+          remoteAddress: randomIp(),
+          payload: { email },
+        });
+        statuses.push(response.statusCode);
+      }
+      assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
     } finally {
       await b.close();
       await a.close();

@@ -66,10 +66,10 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ ctx: GateContext }> = asy
       try {
         checkSameOrigin(config, request);
         const now = await store.now();
-        const wait = ctx.limits?.perIp.hit(request.ip, now);
+        const wait = await ctx.limits?.perIp.hit(request.ip);
         if (wait) throw errors.rateLimited(wait);
         if (!isValidEmail(email)) throw errors.invalidEmail();
-        const waitEmail = ctx.limits?.perEmail.hit(email, now);
+        const waitEmail = await ctx.limits?.perEmail.hit(email);
         if (waitEmail) throw errors.rateLimited(waitEmail);
         if (!isAllowed(email, config.gate.allow)) {
           request.log.info({ who: emailRef(email) }, 'gate refused: not on DWELL_GATE_ALLOW');

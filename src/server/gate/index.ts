@@ -7,6 +7,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Store } from '../../store/types.ts';
+import { inProcessLimitStore, type SharedLimits } from '../plugins/fallback-limit-store.ts';
 import { GATE_CSP, securityHeaders } from '../plugins/security-headers.ts';
 import { resolveSecret } from '../secrets.ts';
 import { AccessCookies } from './access-cookie.ts';
@@ -25,10 +26,14 @@ export const GATE_LIMITS = {
   perEmail: { max: 5, windowMs: 600_000 },
 };
 
-export const gatePlugin: FastifyPluginAsync<{ config: Readonly<Config>; store: Store }> = async (
-  app,
-  { config, store },
-) => {
+export interface GateOptions {
+  config: Readonly<Config>;
+  store: Store;
+  /** REDIS_URL's shared counters: the form's limits then hold across instances. */
+  sharedLimits?: SharedLimits | null;
+}
+
+export const gatePlugin: FastifyPluginAsync<GateOptions> = async (app, { config, store, sharedLimits }) => {
   const dir = config.gate.dir;
   if (!dir) return;
   if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
@@ -54,7 +59,16 @@ export const gatePlugin: FastifyPluginAsync<{ config: Readonly<Config>; store: S
     webhooks,
     sessionEnds,
     limits: config.rateLimit
-      ? { perIp: new AttemptLimiter(GATE_LIMITS.perIp), perEmail: new AttemptLimiter(GATE_LIMITS.perEmail) }
+      ? {
+          perIp: new AttemptLimiter(
+            GATE_LIMITS.perIp,
+            sharedLimits?.limitStore('gate-ip') ?? inProcessLimitStore(),
+          ),
+          perEmail: new AttemptLimiter(
+            GATE_LIMITS.perEmail,
+            sharedLimits?.limitStore('gate-email') ?? inProcessLimitStore(),
+          ),
+        }
       : null,
   };
 

@@ -8,7 +8,8 @@ import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 
-interface LimitStore {
+/** The store interface of @fastify/rate-limit (its own LocalStore and RedisStore implement it). */
+export interface LimitStore {
   incr(
     key: string,
     callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
@@ -33,10 +34,17 @@ const LocalStore = require('@fastify/rate-limit/store/LocalStore') as StoreConst
   [boolean, boolean, number]
 >;
 
+/** In-process counters (@fastify/rate-limit's LocalStore), for limits counted outside the plugin. */
+export function inProcessLimitStore(): LimitStore {
+  return new LocalStore(false, false, 10_000);
+}
+
 export interface SharedLimits {
   redis: Redis;
   /** Pass as @fastify/rate-limit's `store` option. */
   Store: FastifyRateLimitStoreCtor;
+  /** Shared counters for limits counted outside the plugin (the gate's form), keys under `prefix`. */
+  limitStore(prefix: string): LimitStore;
   /** For /readyz: "redis", or a note that limits are in-process for now. */
   status(): string;
   close(): Promise<void>;
@@ -98,6 +106,8 @@ export function connectSharedLimits(url: string, log: FastifyBaseLogger): Shared
         super(new RedisStore(ce, eb, redis, 'dwell-rate-limit-'), new LocalStore(ce, eb, 10_000));
       }
     } as unknown as FastifyRateLimitStoreCtor,
+    limitStore: (prefix) =>
+      new FallbackStore(new RedisStore(false, false, redis, `dwell-${prefix}-`), inProcessLimitStore()),
     status: () => (redis.status === 'ready' ? 'redis' : `in-process (Redis ${redis.status})`),
     async close() {
       redis.disconnect();
