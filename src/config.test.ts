@@ -68,6 +68,7 @@ describe('loadConfig', () => {
           DWELL_LEGACY_BEATS: 'maybe',
           DWELL_ALLOWED_ORIGINS: 'example.com',
           REDIS_URL: 'localhost:6379',
+          DWELL_WEBHOOK_SECRET: 'hunter2',
         }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
@@ -79,6 +80,7 @@ describe('loadConfig', () => {
           'DWELL_LEGACY_BEATS',
           'DWELL_ALLOWED_ORIGINS',
           'REDIS_URL',
+          'DWELL_WEBHOOK_SECRET',
         ]) {
           assert.match(error.message, new RegExp(`${name}=`), name);
         }

@@ -50,8 +50,13 @@ export interface Config {
   smtpUrl: string | null;
   mailFrom: string;
   webhookUrl: string | null;
+  /** Signs webhook requests (Standard Webhooks); generated in the data folder when unset. */
+  webhookSecret: string | null;
   publicUrl: string | null;
 }
+
+/** `whsec_` and the base64 of at least 16 bytes: the Standard Webhooks secret format. */
+export const WEBHOOK_SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]{22,}={0,2}$/;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -172,6 +177,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) fail('SMTP_URL', 'an smtp:// or smtps:// URL', null);
   const webhookUrl = read('DWELL_WEBHOOK_URL') ?? null;
   if (webhookUrl && !/^https?:\/\//.test(webhookUrl)) fail('DWELL_WEBHOOK_URL', 'an http(s):// URL', null);
+  const webhookSecret = read('DWELL_WEBHOOK_SECRET') ?? null;
+  if (webhookSecret !== null && !WEBHOOK_SECRET_PATTERN.test(webhookSecret))
+    fail('DWELL_WEBHOOK_SECRET', 'whsec_ followed by the base64 of at least 16 random bytes', null);
   const publicUrl = read('DWELL_PUBLIC_URL') ?? null;
   if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) fail('DWELL_PUBLIC_URL', 'an http(s):// URL', null);
 
@@ -220,6 +228,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     smtpUrl,
     mailFrom: read('DWELL_MAIL_FROM') ?? 'Dwell <dwell@localhost>',
     webhookUrl,
+    webhookSecret,
     publicUrl,
   };
   if (problems.length > 0) throw new ConfigError(problems);

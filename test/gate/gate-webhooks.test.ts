@@ -1,18 +1,30 @@
 // DWELL_WEBHOOK_URL against a real HTTP server on loopback: a POST when a person opens the gate for
-// the first time and when their session ends, retried with backoff, never delaying a request.
+// the first time and when their session ends, retried with backoff, never delaying a request, and
+// signed so that the Standard Webhooks reference verifier (the standardwebhooks package) accepts it.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import pino from 'pino';
-import { Webhooks } from '../../src/server/gate/webhooks.ts';
+import { Webhook } from 'standardwebhooks';
+import { newWebhookSecret, Webhooks } from '../../src/server/gate/webhooks.ts';
 import { buildGateApp, cookieHeader } from './gate-helper.ts';
 
 interface Received {
   at: number;
+  raw: string;
+  headers: Record<string, string>;
   body: { event: string; at: string; data: Record<string, unknown> };
 }
+
+const SECRET = newWebhookSecret();
+
+/** What the receiver's Standard Webhooks verifier makes of a request (it throws if the signature is wrong). */
+const verified = (received: Received, secret = SECRET) =>
+  new Webhook(secret).verify(received.raw, received.headers);
 
 async function startReceiver(answer: (count: number, req: IncomingMessage, res: ServerResponse) => void) {
   const received: Received[] = [];
@@ -24,7 +36,12 @@ async function startReceiver(answer: (count: number, req: IncomingMessage, res: 
     });
     req.on('end', () => {
       count += 1;
-      received.push({ at: Date.now(), body: JSON.parse(raw) });
+      received.push({
+        at: Date.now(),
+        raw,
+        headers: req.headers as Record<string, string>,
+        body: JSON.parse(raw),
+      });
       answer(count, req, res);
     });
   });
@@ -52,7 +69,7 @@ const ok = (_n: number, _req: IncomingMessage, res: ServerResponse) => res.write
 
 test('first visit is announced once per person; the session end comes with pages and engaged time', async () => {
   const hook = await startReceiver(ok);
-  const t = await buildGateApp({ DWELL_WEBHOOK_URL: hook.url });
+  const t = await buildGateApp({ DWELL_WEBHOOK_URL: hook.url, DWELL_WEBHOOK_SECRET: SECRET });
   try {
     const enter = () =>
       t.app.inject({ method: 'POST', url: '/api/verify-temp-access', payload: { email: 'Ann@Example.com' } });
@@ -82,6 +99,14 @@ test('first visit is announced once per person; the session end comes with pages
     assert.deepEqual(ended.pages, [
       { url: 'http://localhost/confidential/deck.html', engagedMs: 40, maxScroll: null },
     ]);
+    for (const request of hook.received) assert.deepEqual(verified(request), request.body);
+    assert.throws(
+      () => verified(hook.received[0]!, newWebhookSecret()),
+      /signature/i,
+      'another secret fails',
+    );
+    const tampered = { ...hook.received[0]!, raw: hook.received[0]!.raw.replace('ann@', 'eve@') };
+    assert.throws(() => verified(tampered), /signature/i, 'a changed body fails');
   } finally {
     await t.close();
     await hook.close();
@@ -143,17 +168,19 @@ test('a slow webhook never delays the form', async () => {
 test('retries 5xx and network errors with growing delays, stops on other 4xx and after the last attempt', async () => {
   const log = pino({ level: 'silent' });
   const flaky = await startReceiver((n, _req, res) => res.writeHead(n < 3 ? 503 : 200).end());
-  const hooks = new Webhooks({ url: flaky.url, log, baseDelayMs: 50 });
+  const hooks = new Webhooks({ url: flaky.url, secret: SECRET, log, baseDelayMs: 50 });
   hooks.notify('gate.first_visit', { email: 'a@b.co' });
   await until(() => flaky.received.length === 3);
   const [a, b, c] = flaky.received.map((r) => r.at) as [number, number, number];
   assert.ok(b - a >= 25 && c - b >= 50, `backoff grows: ${b - a} ms then ${c - b} ms`);
   assert.deepEqual(new Set(flaky.received.map((r) => r.body.at)).size, 1, 'the same event each time');
+  assert.equal(new Set(flaky.received.map((r) => r.headers['webhook-id'])).size, 1, 'one webhook-id');
+  for (const request of flaky.received) verified(request);
   hooks.close();
   await flaky.close();
 
   const gone = await startReceiver((_n, _req, res) => res.writeHead(410).end());
-  const final = new Webhooks({ url: gone.url, log, baseDelayMs: 20 });
+  const final = new Webhooks({ url: gone.url, secret: SECRET, log, baseDelayMs: 20 });
   final.notify('x', {});
   await until(() => gone.received.length === 1);
   await new Promise((resolve) => setTimeout(resolve, 150));
@@ -168,9 +195,34 @@ test('retries 5xx and network errors with growing delays, stops on other 4xx and
     { level: 'info' },
     { write: (line: string) => void (line.includes('webhook') && attempts++) },
   );
-  const bounded = new Webhooks({ url: deadUrl, log: counting, baseDelayMs: 10, maxAttempts: 3 });
+  const bounded = new Webhooks({
+    url: deadUrl,
+    secret: SECRET,
+    log: counting,
+    baseDelayMs: 10,
+    maxAttempts: 3,
+  });
   bounded.notify('x', {});
   await until(() => attempts >= 3);
   await new Promise((resolve) => setTimeout(resolve, 200));
   assert.equal(attempts, 3, 'two "retrying" lines and one "giving up"');
+});
+
+test('without DWELL_WEBHOOK_SECRET a signing secret is generated once, kept in the data folder', async () => {
+  const hook = await startReceiver(ok);
+  const t = await buildGateApp({ DWELL_WEBHOOK_URL: hook.url });
+  try {
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/verify-temp-access',
+      payload: { email: 'di@example.com' },
+    });
+    await until(() => hook.received.length >= 1);
+    const secret = readFileSync(join(t.config.dataDir, 'webhook-secret'), 'utf8').trim();
+    assert.match(secret, /^whsec_/);
+    assert.equal((verified(hook.received[0]!, secret) as Received['body']).event, 'gate.first_visit');
+  } finally {
+    await t.close();
+    await hook.close();
+  }
 });

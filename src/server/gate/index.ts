@@ -18,7 +18,7 @@ import type { GateContext } from './context.ts';
 import { heartbeatRoute } from './heartbeat-route.ts';
 import { createMailer } from './mailer.ts';
 import { SessionEnds } from './session-ends.ts';
-import { Webhooks } from './webhooks.ts';
+import { newWebhookSecret, Webhooks } from './webhooks.ts';
 
 /** Form attempts: per IP, and per email (each may trigger an email when verification is on). */
 export const GATE_LIMITS = {
@@ -49,7 +49,9 @@ export const gatePlugin: FastifyPluginAsync<GateOptions> = async (app, { config,
     );
   }
 
-  const webhooks = config.webhookUrl ? new Webhooks({ url: config.webhookUrl, log: app.log }) : null;
+  const webhooks = config.webhookUrl
+    ? new Webhooks({ url: config.webhookUrl, secret: webhookSecret(config, app), log: app.log })
+    : null;
   const sessionEnds = webhooks ? new SessionEnds(store, webhooks, config.timeoutMs, app.log) : null;
   const ctx: GateContext = {
     config,
@@ -82,3 +84,11 @@ export const gatePlugin: FastifyPluginAsync<GateOptions> = async (app, { config,
   await app.register(heartbeatRoute, { ctx });
   await app.register(contentRoutes, { ctx, dir });
 };
+
+/** DWELL_WEBHOOK_SECRET, else one generated once in the data folder (its path is logged, never it). */
+function webhookSecret(config: Readonly<Config>, app: { log: { info(message: string): void } }): string {
+  const secret = resolveSecret(config.dataDir, 'webhook-secret', config.webhookSecret, newWebhookSecret);
+  if (secret.generatedPath)
+    app.log.info(`webhook signing secret generated and kept in ${secret.generatedPath}`);
+  return secret.value;
+}

@@ -2,11 +2,24 @@
 // jitter on network errors, timeouts, 408, 429 and 5xx, a bounded number of times. Requests only
 // enqueue (`notify` returns at once); delivery happens on timers, so a slow or dead endpoint never
 // delays a reader. The queue is in memory: events still pending at shutdown are logged and dropped.
+//
+// Every request is signed the Standard Webhooks way (standardwebhooks.com), so receivers can use
+// that project's verifiers in any language: `webhook-id` (the same on every retry of one event, for
+// deduplication), `webhook-timestamp` (seconds, per attempt, against replays) and
+// `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed by the secret.
 
+import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import { WEBHOOK_SECRET_PATTERN } from '../../config.ts';
+
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`;
+}
 
 export interface WebhookOptions {
   url: string;
+  /** A `whsec_…` secret (WEBHOOK_SECRET_PATTERN). */
+  secret: string;
   log: FastifyBaseLogger;
   /** First retry delay; each later one doubles, with ±50% jitter. */
   baseDelayMs?: number;
@@ -20,8 +33,12 @@ export class Webhooks {
   private readonly maxAttempts: number;
   private readonly timeoutMs: number;
   private closed = false;
+  private readonly key: Buffer;
 
   constructor(private readonly options: WebhookOptions) {
+    if (!WEBHOOK_SECRET_PATTERN.test(options.secret))
+      throw new Error('webhook secret must be whsec_<base64>');
+    this.key = Buffer.from(options.secret.slice('whsec_'.length), 'base64');
     this.baseDelayMs = options.baseDelayMs ?? 1_000;
     this.maxAttempts = options.maxAttempts ?? 8;
     this.timeoutMs = options.timeoutMs ?? 5_000;
@@ -31,7 +48,7 @@ export class Webhooks {
   notify(event: string, data: Record<string, unknown>): void {
     if (this.closed) return;
     const body = JSON.stringify({ event, at: new Date().toISOString(), data });
-    this.schedule(event, body, 1, 0);
+    this.schedule({ id: `msg_${randomBytes(16).toString('hex')}`, event, body }, 1, 0);
   }
 
   /** Stops retrying; what is still pending is reported, not delivered. */
@@ -43,22 +60,39 @@ export class Webhooks {
     this.timers.clear();
   }
 
-  private schedule(event: string, body: string, attempt: number, delayMs: number): void {
+  private schedule(message: Message, attempt: number, delayMs: number): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.deliver(event, body, attempt);
+      void this.deliver(message, attempt);
     }, delayMs);
     timer.unref();
     this.timers.add(timer);
   }
 
-  private async deliver(event: string, body: string, attempt: number): Promise<void> {
+  /** The Standard Webhooks headers of one attempt. */
+  signatureHeaders(message: Message, timestamp: number): Record<string, string> {
+    const signature = createHmac('sha256', this.key)
+      .update(`${message.id}.${timestamp}.${message.body}`)
+      .digest('base64');
+    return {
+      'webhook-id': message.id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': `v1,${signature}`,
+    };
+  }
+
+  private async deliver(message: Message, attempt: number): Promise<void> {
+    const { event, body } = message;
     let retryable = true;
     let outcome: string;
     try {
       const response = await fetch(this.options.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'Dwell-Webhook/1' },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Dwell-Webhook/1',
+          ...this.signatureHeaders(message, Math.floor(Date.now() / 1000)),
+        },
         body,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -81,6 +115,13 @@ export class Webhooks {
       { event, attempt, outcome, retryInMs: Math.round(delay) },
       'webhook failed; retrying',
     );
-    this.schedule(event, body, attempt + 1, delay);
+    this.schedule(message, attempt + 1, delay);
   }
+}
+
+interface Message {
+  /** `webhook-id`: one per event, the same on every retry. */
+  id: string;
+  event: string;
+  body: string;
 }
