@@ -70,7 +70,7 @@ export class Webhooks {
   }
 
   /** The Standard Webhooks headers of one attempt. */
-  signatureHeaders(message: Message, timestamp: number): Record<string, string> {
+  private signatureHeaders(message: Message, timestamp: number): Record<string, string> {
     const signature = createHmac('sha256', this.key)
       .update(`${message.id}.${timestamp}.${message.body}`)
       .digest('base64');
