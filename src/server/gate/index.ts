@@ -53,6 +53,7 @@ export const gatePlugin: FastifyPluginAsync<GateOptions> = async (app, { config,
     ? new Webhooks({ url: config.webhookUrl, secret: webhookSecret(config, app), log: app.log })
     : null;
   const sessionEnds = webhooks ? new SessionEnds(store, webhooks, config.timeoutMs, app.log) : null;
+  const limitStore = (prefix: string) => sharedLimits?.limitStore(prefix) ?? inProcessLimitStore();
   const ctx: GateContext = {
     config,
     store,
@@ -62,14 +63,8 @@ export const gatePlugin: FastifyPluginAsync<GateOptions> = async (app, { config,
     sessionEnds,
     limits: config.rateLimit
       ? {
-          perIp: new AttemptLimiter(
-            GATE_LIMITS.perIp,
-            sharedLimits?.limitStore('gate-ip') ?? inProcessLimitStore(),
-          ),
-          perEmail: new AttemptLimiter(
-            GATE_LIMITS.perEmail,
-            sharedLimits?.limitStore('gate-email') ?? inProcessLimitStore(),
-          ),
+          perIp: new AttemptLimiter(GATE_LIMITS.perIp, limitStore('gate-ip')),
+          perEmail: new AttemptLimiter(GATE_LIMITS.perEmail, limitStore('gate-email')),
         }
       : null,
   };
