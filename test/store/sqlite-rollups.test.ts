@@ -1,0 +1,117 @@
+// SQLite's rollups (migration 3, rollups-sql.ts) are kept in step with every write. Whatever mix of
+// session starts, beats, final beats, day changes and purges happens, the rollups must equal what a
+// rebuild from the sessions computes — read the way the query API reads them.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { rebuildRollupsSql } from '../../src/store/sqlite/rollups-sql.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+
+const rules = { intervalMs: 5_000, timeoutMs: 600_000, toleranceMs: 1_000 };
+const DAY = 86_400_000;
+const START = Date.UTC(2026, 10, 20, 22);
+
+const ROLLUPS = {
+  rollup_days: 'SELECT day, sessions, engaged_ms FROM rollup_days WHERE sessions <> 0 ORDER BY 1',
+  rollup_durations: 'SELECT day, seconds, sessions FROM rollup_durations WHERE sessions <> 0 ORDER BY 1, 2',
+  rollup_pages: 'SELECT day, url, sessions, engaged_ms FROM rollup_pages WHERE sessions <> 0 ORDER BY 1, 2',
+  rollup_visitor_days: `SELECT r.day, v.who, r.sessions, r.engaged_ms, r.first_at, r.last_at
+    FROM rollup_visitor_days r JOIN visitors v USING (vid) ORDER BY 1, 2`,
+};
+
+function readRollups(db: Database.Database) {
+  return Object.fromEntries(Object.entries(ROLLUPS).map(([name, sql]) => [name, db.prepare(sql).all()]));
+}
+
+/** The rollups a rebuild computes from the same sessions, on a copy of the file. */
+function rebuiltRollups(db: Database.Database, dir: string) {
+  const path = join(dir, 'rebuilt.db');
+  db.prepare('VACUUM INTO ?').run(path);
+  const copy = new Database(path);
+  try {
+    copy.exec(rebuildRollupsSql);
+    return readRollups(copy);
+  } finally {
+    copy.close();
+    rmSync(path);
+  }
+}
+
+const action = fc.oneof(
+  fc.record({
+    kind: fc.constant('start' as const),
+    who: fc.constantFrom('va', 'vb', 'vc'),
+    email: fc.option(fc.constantFrom('a@x.test', 'b@x.test'), { nil: null }),
+  }),
+  fc.record({
+    kind: fc.constant('beat' as const),
+    session: fc.nat(),
+    engagedMs: fc.integer({ min: 0, max: 9_000 }),
+    url: fc.constantFrom('/a', '/b', '/c'),
+    final: fc.boolean(),
+  }),
+  fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 100, max: 9 * 3_600_000 }) }),
+  fc.record({ kind: fc.constant('purge' as const), keepMs: fc.integer({ min: 0, max: 2 * DAY }) }),
+  fc.record({ kind: fc.constant('read' as const) }),
+);
+
+describe('SQLite rollups', () => {
+  it('equal a rebuild from the sessions after any mix of starts, beats, purges and reads', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 60 }), async (actions) => {
+        const dir = mkdtempSync(join(tmpdir(), 'dwell-rollups-'));
+        let now = START;
+        const store = new SqliteStore({ path: join(dir, 'dwell.db'), rules, clock: () => now });
+        try {
+          await store.migrate();
+          const sessions: { id: string; seq: number }[] = [];
+          for (const step of actions) {
+            if (step.kind === 'start') {
+              const id = `s${sessions.length}`;
+              await store.createSession({
+                id,
+                tokenHash: null,
+                email: step.email,
+                visitorId: step.who,
+                entryUrl: '/a',
+                referrer: null,
+                screen: null,
+                lang: null,
+              });
+              sessions.push({ id, seq: 0 });
+            } else if (step.kind === 'beat' && sessions.length > 0) {
+              const session = sessions[step.session % sessions.length]!;
+              session.seq += 1;
+              now += 1_000;
+              await store.recordBeat({
+                sessionId: session.id,
+                trusted: true,
+                seq: session.seq,
+                engagedMs: step.engagedMs,
+                url: step.url,
+                final: step.final,
+              });
+            } else if (step.kind === 'wait') {
+              now += step.ms;
+            } else if (step.kind === 'purge') {
+              await store.purgeSessions(now - step.keepMs);
+            } else if (step.kind === 'read') {
+              await store.getStats({ from: START - DAY, to: now + DAY });
+            }
+          }
+          await store.getStats({ from: START - DAY, to: now + DAY });
+          assert.deepEqual(readRollups(store.db), rebuiltRollups(store.db, dir));
+        } finally {
+          await store.close();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 60, includeErrorInReport: true },
+    );
+  });
+});
