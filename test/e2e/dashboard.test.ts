@@ -8,12 +8,12 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { generateSessions } from '../../src/demo/generate.ts';
 import { ADMIN_TOKEN, BROWSER_UA, startServer, type TestServer } from '../helper.ts';
-import { hasChromium, launchChromium } from './tracker-browser.ts';
+import { chromiumSkipReason, launchChromium } from './tracker-browser.ts';
 
 const SHOTS = 'test-results';
 const EMAIL = 'ana.0@acme.io';
 
-describe('dashboard', { skip: !hasChromium() && 'no Chromium at /usr/bin/chromium' }, () => {
+describe('dashboard', { skip: chromiumSkipReason() }, () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;

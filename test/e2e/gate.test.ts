@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_PUBLIC_DIR } from '../../src/server/app.ts';
 import { makeGateDir } from '../gate/gate-helper.ts';
 import { BROWSER_UA, startServer, type TestServer } from '../helper.ts';
+import { chromiumSkipReason, launchChromium } from './tracker-browser.ts';
 
 // The blueprint's SessionHeartbeat client (seed 001), verbatim except HEARTBEAT_INTERVAL: 1 s, not 3 min.
 const SEED_CLIENT = `(function() {
@@ -61,7 +62,7 @@ document.addEventListener('DOMContentLoaded', startHeartbeat);
 const TRACKER_BUILT = existsSync(join(DEFAULT_PUBLIC_DIR, 'dwell.js'));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('the gate in Chromium', () => {
+describe('the gate in Chromium', { skip: chromiumSkipReason() }, () => {
   let browser: Browser;
   let server: TestServer;
   before(async () => {
@@ -85,10 +86,7 @@ describe('the gate in Chromium', () => {
       DWELL_INTERVAL_MS: '1000',
       DWELL_TIMEOUT_MS: '60000',
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -11,6 +11,17 @@ import { BROWSER_UA } from '../helper.ts';
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = () => existsSync(CHROMIUM);
 
+/**
+ * Why the browser tests are skipped here (no Debian Chromium), or false. On CI, which installs
+ * Chromium itself (.ci/run), a missing browser is an error rather than a silent skip.
+ */
+export function chromiumSkipReason(): string | false {
+  if (hasChromium()) return false;
+  const reason = `Debian chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`;
+  if (process.env.CI) throw new Error(`${reason} — CI must run the browser tests`);
+  return reason;
+}
+
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,

@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core';
 import { startServer, type TestServer } from '../helper.ts';
 import { dropSchema, POSTGRES_URL, postgresSkipReason, testSchemaName } from '../store/engines.ts';
 import {
-  hasChromium,
+  chromiumSkipReason,
   launchChromium,
   newContext,
   type Site,
@@ -33,7 +33,8 @@ function cluster(action: 'start' | 'stop'): void {
 }
 
 async function skipReason(): Promise<string | false> {
-  if (!hasChromium()) return 'Debian chromium is not installed at /usr/bin/chromium';
+  const noChromium = chromiumSkipReason();
+  if (noChromium) return noChromium;
   const pgSkip = await postgresSkipReason();
   if (pgSkip) return pgSkip;
   if (!existsSync('/etc/postgresql') || process.getuid?.() !== 0) {

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helper.ts';
 import {
-  hasChromium,
+  chromiumSkipReason,
   launchChromium,
   newContext,
   type Site,
@@ -20,9 +20,7 @@ import {
 } from './tracker-browser.ts';
 
 const TOLERANCE_MS = 1000;
-const skip = hasChromium()
-  ? false
-  : 'Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)';
+const skip = chromiumSkipReason();
 
 describe('tracker in Chromium', { skip }, () => {
   let server: TestServer;
