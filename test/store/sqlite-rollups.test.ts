@@ -114,4 +114,38 @@ describe('SQLite rollups', () => {
       { numRuns: 60, includeErrorInReport: true },
     );
   });
+
+  it("folds the beats' pending deltas on its own, about every second", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dwell-rollups-'));
+    let now = START;
+    const store = new SqliteStore({ path: join(dir, 'dwell.db'), rules, clock: () => now });
+    try {
+      await store.migrate();
+      await store.createSession({
+        id: 's1',
+        tokenHash: null,
+        email: null,
+        visitorId: 'va',
+        entryUrl: '/a',
+        referrer: null,
+        screen: null,
+        lang: null,
+      });
+      for (let seq = 1; seq <= 3; seq++) {
+        now += 5_000;
+        await store.recordBeat({ sessionId: 's1', trusted: true, seq, engagedMs: 5_000, url: '/a' });
+      }
+      const pending = store.db.prepare('SELECT count(*) FROM rollup_pending').pluck();
+      const engaged = store.db.prepare('SELECT engaged_ms FROM rollup_days').pluck();
+      assert.equal(pending.get(), 3);
+      assert.equal(engaged.get(), 0);
+      const deadline = Date.now() + 3_000;
+      while (pending.get() !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(pending.get(), 0, 'the timer folded the pending deltas');
+      assert.equal(engaged.get(), 15_000);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

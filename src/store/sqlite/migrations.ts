@@ -1,6 +1,6 @@
 // Versioned schema of the SQLite store. Append new migrations; never edit an applied one.
 
-import { rollupsSql } from './rollups-sql.ts';
+import { pendingRollupsSql, rollupsSql } from './rollups-sql.ts';
 
 export interface Migration {
   version: number;
@@ -99,4 +99,5 @@ export const migrations: Migration[] = [
     `,
   },
   { version: 3, name: 'query rollups and indexes', sql: rollupsSql },
+  { version: 4, name: 'beats leave rollup deltas to fold in bulk', sql: pendingRollupsSql },
 ];

@@ -1,6 +1,8 @@
-// Migration 3: rollups that keep the query API fast on millions of sessions (issue "Insight",
-// targets in docs/insight.md). Triggers maintain them in the same transaction as the write they
-// follow, so they are never stale and no code path (beats, gate, imports, purge) can forget them.
+// Migrations 3 and 4: rollups that keep the query API fast on millions of sessions (issue
+// "Insight", targets in docs/insight.md). Triggers maintain them in the same transaction as the
+// write they follow, so no code path (beats, gate, imports, purge) can forget them. Beats, the hot
+// path, leave their deltas in rollup_pending, which is folded in bulk every second and before every
+// read of the rollups (rollup-fold.ts), so readers never see them stale.
 //
 // - rollup_days (UTC day): sessions and engaged time, for totals and byDay.
 // - rollup_durations (day, whole seconds): the distribution, for the median, p90 and histogram.
@@ -108,15 +110,13 @@ const rollupTablesSql = `
 
 `;
 
-/** The triggers that keep the rollups in step with every write. */
-export const rollupTriggersSql = `
-  CREATE TRIGGER sessions_rollup_insert AFTER INSERT ON sessions BEGIN ${addSession('new')}
-  END;
-  CREATE TRIGGER sessions_rollup_delete AFTER DELETE ON sessions BEGIN ${removeSession('old')}
-  END;
-  -- A beat changes engaged time and last activity: apply the deltas (the hot path: a few row writes).
+/** The beat's trigger is WHEN this: the session keeps its person and its start (the usual case). */
+const sameSessionKey = `${who('old')} IS ${who('new')} AND old.started_at = new.started_at`;
+
+/** Version 3's beat trigger: every beat applied its deltas to three rollups at once. */
+const beatTriggerV3 = `
   CREATE TRIGGER sessions_rollup_beat AFTER UPDATE OF engaged_ms, last_activity_at ON sessions
-  WHEN ${who('old')} IS ${who('new')} AND old.started_at = new.started_at BEGIN
+  WHEN ${sameSessionKey} BEGIN
     UPDATE rollup_days SET engaged_ms = engaged_ms + new.engaged_ms - old.engaged_ms
       WHERE day = ${day('new')} AND new.engaged_ms <> old.engaged_ms;
     UPDATE rollup_durations SET sessions = sessions - 1
@@ -127,6 +127,27 @@ export const rollupTriggersSql = `
     UPDATE rollup_visitor_days SET engaged_ms = engaged_ms + new.engaged_ms - old.engaged_ms,
         last_at = max(last_at, new.last_activity_at)
       WHERE day = ${day('new')} AND vid = ${vid('new')};
+  END;`;
+
+/**
+ * Since version 4 a beat appends one row to rollup_pending (an append: one page for many beats)
+ * instead of updating three rollups in random places; rollup-fold.ts applies the rows in bulk,
+ * every second and before every read of the rollups. A row carries the day and visitor it counts
+ * for, so folding after a purge or a move still lands each delta where it was earned.
+ */
+const beatTriggerPending = `
+  CREATE TRIGGER sessions_rollup_beat AFTER UPDATE OF engaged_ms, last_activity_at ON sessions
+  WHEN ${sameSessionKey}
+    AND (new.engaged_ms <> old.engaged_ms OR new.last_activity_at <> old.last_activity_at) BEGIN
+    INSERT INTO rollup_pending (day, vid, old_ms, new_ms, last_at)
+      VALUES (${day('new')}, ${vid('new')}, old.engaged_ms, new.engaged_ms, new.last_activity_at);
+  END;`;
+
+/** The triggers other than the beat's, the same in every version. */
+const otherTriggersSql = `
+  CREATE TRIGGER sessions_rollup_insert AFTER INSERT ON sessions BEGIN ${addSession('new')}
+  END;
+  CREATE TRIGGER sessions_rollup_delete AFTER DELETE ON sessions BEGIN ${removeSession('old')}
   END;
   -- Rare: a session changes person (an email attached later) or start: move it as a whole.
   CREATE TRIGGER sessions_rollup_move AFTER UPDATE OF email, visitor_id, started_at ON sessions
@@ -152,8 +173,10 @@ export const rollupTriggersSql = `
     UPDATE rollup_pages SET sessions = sessions - 1, engaged_ms = engaged_ms - old.engaged_ms
       WHERE url = old.url AND day = (SELECT s.started_at / ${DAY} FROM sessions s WHERE s.pk = old.session_pk);
   END;
-
 `;
+
+/** The triggers that keep the rollups in step with every write (imports drop and recreate them). */
+export const rollupTriggersSql = otherTriggersSql + beatTriggerPending;
 
 /** Drops the triggers: bulk imports do, then rebuild the rollups in one pass and recreate them. */
 export const dropRollupTriggersSql = `
@@ -167,8 +190,8 @@ export const dropRollupTriggersSql = `
   DROP TRIGGER IF EXISTS session_pages_rollup_delete;
 `;
 
-/** Recomputes every rollup from the sessions (a few seconds per million sessions). */
-export const rebuildRollupsSql = `
+/** Version 3's rebuild: every rollup computed from the sessions (a few seconds per million). */
+const rebuildV3 = `
   DELETE FROM rollup_days;
   DELETE FROM rollup_durations;
   DELETE FROM rollup_pages;
@@ -197,4 +220,21 @@ export const rebuildRollupsSql = `
     (SELECT max(r.day) FROM rollup_visitor_days r WHERE r.vid = rollup_visitor_days.vid AND r.day < rollup_visitor_days.day);
 `;
 
-export const rollupsSql = rollupTablesSql + rebuildRollupsSql + rollupTriggersSql;
+/** Recomputes every rollup from the sessions; pending beat deltas are part of what it counts. */
+export const rebuildRollupsSql = `DELETE FROM rollup_pending; ${rebuildV3}`;
+
+/** Migration 3: the rollups, computed once, then kept by triggers. */
+export const rollupsSql = rollupTablesSql + rebuildV3 + otherTriggersSql + beatTriggerV3;
+
+/** Migration 4: beats append their deltas to rollup_pending, folded in bulk (rollup-fold.ts). */
+export const pendingRollupsSql = `
+  CREATE TABLE rollup_pending (
+    day INTEGER NOT NULL,
+    vid INTEGER,
+    old_ms INTEGER NOT NULL,
+    new_ms INTEGER NOT NULL,
+    last_at INTEGER NOT NULL
+  );
+  DROP TRIGGER sessions_rollup_beat;
+  ${beatTriggerPending}
+`;

@@ -29,6 +29,7 @@ import { Checkpointer } from './checkpointer.ts';
 import * as gate from './gate.ts';
 import { applyMigrations, openDatabase, type SqliteOptions } from './open.ts';
 import * as query from './queries/index.ts';
+import { RollupFolder } from './rollup-fold.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 
 interface PendingBeat {
@@ -36,6 +37,9 @@ interface PendingBeat {
   resolve: (result: BeatResult) => void;
   reject: (error: unknown) => void;
 }
+
+/** How often the beats' rollup deltas are folded when nobody reads the rollups (rollup-fold.ts). */
+const FOLD_EVERY_MS = 250;
 
 export interface SqliteStoreOptions extends SqliteOptions {
   rules: AccountingRules;
@@ -51,6 +55,8 @@ export class SqliteStore implements Store {
   private queue: PendingBeat[] = [];
   private closed = false;
   private checkpointer: Checkpointer | null = null;
+  private rollups: RollupFolder | null = null;
+  private foldTimer: NodeJS.Timeout | null = null;
   private readonly path: string;
 
   constructor(options: SqliteStoreOptions) {
@@ -69,6 +75,22 @@ export class SqliteStore implements Store {
     this.statements = prepareStatements(this.db);
     if (this.path !== ':memory:' && !this.checkpointer)
       this.checkpointer = new Checkpointer(this.db, this.path);
+    if (!this.rollups) {
+      this.rollups = new RollupFolder(this.db);
+      this.foldRollups();
+      // A failed fold (a full disk) leaves the deltas pending for the next one or the next read.
+      this.foldTimer = setInterval(() => {
+        try {
+          this.foldRollups();
+        } catch {}
+      }, FOLD_EVERY_MS);
+      this.foldTimer.unref();
+    }
+  }
+
+  /** Applies the beats' pending rollup deltas (rollup-fold.ts); every read of the rollups does first. */
+  foldRollups(): number {
+    return guard(() => this.rollups?.foldPending() ?? 0);
   }
 
   private get sql(): Statements {
@@ -118,16 +140,19 @@ export class SqliteStore implements Store {
     for (const [i, pending] of batch.entries()) pending.resolve(results[i]!);
   }
 
+  // IMMEDIATE, so a batch waits for another connection's write (busy_timeout) instead of failing.
   private applyBatch = (beats: BeatInput[]): BeatResult[] =>
-    this.db.transaction((all: BeatInput[]) => {
-      const now = this.clock();
-      return all.map((beat) => {
-        const row = this.readSession(beat.sessionId);
-        const plan = planBeat(row, beat, now, this.rules);
-        if (row) this.writePlan(row.pk, plan);
-        return plan.result;
-      });
-    })(beats);
+    this.db
+      .transaction((all: BeatInput[]) => {
+        const now = this.clock();
+        return all.map((beat) => {
+          const row = this.readSession(beat.sessionId);
+          const plan = planBeat(row, beat, now, this.rules);
+          if (row) this.writePlan(row.pk, plan);
+          return plan.result;
+        });
+      })
+      .immediate(beats);
 
   private readSession(id: string): SessionRow | undefined {
     const raw = this.sql.selectForBeat.get(id) as SessionColumns | undefined;
@@ -202,9 +227,11 @@ export class SqliteStore implements Store {
     return guard(() => query.listSessions(this.db, filter, limit, cursor));
   }
   async listVisitors(visitors: VisitorQuery): Promise<VisitorList> {
+    this.foldRollups();
     return guard(() => query.listVisitors(this.db, visitors));
   }
   async getStats(stats: StatsQuery): Promise<Stats> {
+    this.foldRollups();
     return guard(() => query.getStats(this.db, stats));
   }
   async listLiveSessions(since: number, limit: number): Promise<LiveSession[]> {
@@ -230,6 +257,8 @@ export class SqliteStore implements Store {
     }
   }
   async purgeSessions(before: number): Promise<number> {
+    // Folded first: a purge may delete a visitor-day row that pending deltas still point at.
+    this.foldRollups();
     return guard(() => query.purgeSessions(this.db, before));
   }
   async importSessions(
@@ -247,6 +276,10 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     this.flush();
+    if (this.foldTimer) clearInterval(this.foldTimer);
+    try {
+      this.foldRollups();
+    } catch {}
     await this.checkpointer?.stop();
     this.db.close();
   }
