@@ -4,7 +4,9 @@
 //   2. Dwell on SQLite, 3. the naive design on SQLite (one `UPDATE … duration = duration + 30` per
 //      request, the baseline of the SQLite target), 4. Dwell on PostgreSQL, 5. the BIO.RE seed design
 //      on PostgreSQL (the same naive route), 6. two Dwell instances on PostgreSQL.
-// With BENCH_SESSIONS (default 1,000,000) stored and BENCH_ACTIVE (100,000) receiving beats.
+// With BENCH_SESSIONS (default 1,000,000) stored and BENCH_ACTIVE (100,000) receiving beats, over
+// BENCH_ROUNDS (3) interleaved rounds of BENCH_SECONDS (10) per server; each figure is the median.
+// A reference row, Fastify with the route alone and no store, shows what the framework leaves.
 // Results go to bench/results.json.
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -18,6 +20,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1_000_000);
 const ACTIVE = Number(process.env.BENCH_ACTIVE ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 64;
 const PG_BASE = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PG_SCHEMA = 'dwell_bench';
@@ -183,6 +186,29 @@ async function measureTwoInstances(env: Record<string, string>, idsFile: string)
   }
 }
 
+interface Contender {
+  name: string;
+  run: () => Promise<Result>;
+}
+
+/** The median of each figure over the rounds (the spread goes to results.json). */
+function medianOf(name: string, rounds: Result[]): Result {
+  const median = (pick: (r: Result) => number) => {
+    const sorted = rounds.map(pick).sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  return {
+    name,
+    requestsPerSec: Math.round(median((r) => r.requestsPerSec)),
+    p50Ms: median((r) => r.p50Ms),
+    p99Ms: median((r) => r.p99Ms),
+    non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+    rssMb: Math.max(...rounds.map((r) => r.rssMb)),
+  };
+}
+
 async function main(): Promise<void> {
   need('wrk');
   need('taskset');
@@ -204,50 +230,58 @@ async function main(): Promise<void> {
     await seedPostgres(PG_BASE, PG_SCHEMA, SESSIONS, ACTIVE, pgIds);
     process.stdout.write(`  PostgreSQL seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 
-    process.stdout.write(
-      `measuring, ${SECONDS} s each, ${CONNECTIONS} connections (server on core 0, wrk on core 1)…\n`,
-    );
-    const results: Result[] = [];
-    results.push(await measure('bare node:http (ceiling)', ['bench/ingest/bare-server.mjs'], {}, sqliteIds));
-    results.push(
-      await measure(
-        'Dwell on SQLite',
-        ['dist/server/main.js'],
-        { ...common, DATABASE_URL: `sqlite:${sqlitePath}` },
-        sqliteIds,
-      ),
-    );
-    results.push(
-      await measure(
+    const serve = (
+      name: string,
+      args: string[],
+      env: Record<string, string>,
+      ids: string,
+      mode?: string,
+    ) => ({
+      name,
+      run: () => measure(name, args, env, ids, mode),
+    });
+    const dwell = ['dist/server/main.js'];
+    const contenders: Contender[] = [
+      serve('bare node:http (ceiling)', ['bench/ingest/bare-server.mjs'], {}, sqliteIds),
+      serve('Fastify, route alone, no store (reference)', ['bench/ingest/fastify-server.mjs'], {}, sqliteIds),
+      serve('Dwell on SQLite', dwell, { ...common, DATABASE_URL: `sqlite:${sqlitePath}` }, sqliteIds),
+      serve(
         'naive design on SQLite (+30 per request)',
         ['bench/ingest/naive-sqlite-server.mjs'],
         { NAIVE_SQLITE_PATH: naivePath },
         sqliteIds,
       ),
-    );
-    results.push(
-      await measure(
-        'Dwell on PostgreSQL',
-        ['dist/server/main.js'],
-        { ...common, DATABASE_URL: PG_URL },
-        pgIds,
-      ),
-    );
-    results.push(
-      await measure(
+      serve('Dwell on PostgreSQL', dwell, { ...common, DATABASE_URL: PG_URL }, pgIds),
+      serve(
         'seed design on PostgreSQL (+30 per request)',
         ['bench/ingest/seed-design-server.mjs'],
         { DATABASE_URL: PG_URL },
         pgIds,
         'seed',
       ),
-    );
-    results.push(await measureTwoInstances({ ...common, DATABASE_URL: PG_URL }, pgIds));
+      {
+        name: 'Dwell, two instances on PostgreSQL',
+        run: () => measureTwoInstances({ ...common, DATABASE_URL: PG_URL }, pgIds),
+      },
+    ];
+    // Rounds interleave the servers, so a slow minute of this shared VM hits every row alike rather
+    // than one; each row's figure is its median over the rounds.
+    const rounds = new Map<string, Result[]>(contenders.map((c) => [c.name, []]));
+    for (let round = 1; round <= ROUNDS; round++) {
+      process.stdout.write(
+        `round ${round} of ${ROUNDS}: ${SECONDS} s each, ${CONNECTIONS} connections (server on core 0, wrk on core 1)…\n`,
+      );
+      for (const contender of contenders) rounds.get(contender.name)!.push(await contender.run());
+    }
+    const results = contenders.map((c) => medianOf(c.name, rounds.get(c.name)!));
 
-    const ceiling = results[0]!.requestsPerSec;
+    const byName = (name: string) => results.find((r) => r.name === name)!;
+    const ceiling = byName('bare node:http (ceiling)').requestsPerSec;
     for (const r of results) r.ratioToCeiling = Math.round((r.requestsPerSec / ceiling) * 100) / 100;
-    const naive = results[2]!.requestsPerSec;
-    const seed = results[4]!.requestsPerSec;
+    const sqlite = byName('Dwell on SQLite');
+    const naive = byName('naive design on SQLite (+30 per request)').requestsPerSec;
+    const postgres = byName('Dwell on PostgreSQL');
+    const seed = byName('seed design on PostgreSQL (+30 per request)').requestsPerSec;
     const table = [
       '| server | beats/s | × ceiling | p50 ms | p99 ms | non-2xx | socket errors | RSS MB |',
       '|---|---:|---:|---:|---:|---:|---:|---:|',
@@ -256,8 +290,6 @@ async function main(): Promise<void> {
           `| ${r.name} | ${r.requestsPerSec.toLocaleString('en')} | ${r.ratioToCeiling} | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx} | ${r.errors} | ${r.rssMb} |`,
       ),
     ].join('\n');
-    const sqlite = results[1]!;
-    const postgres = results[3]!;
     const targets = [
       `Dwell on SQLite ≥ 0.6× ceiling: ${sqlite.ratioToCeiling}× ${sqlite.ratioToCeiling! >= 0.6 ? 'met' : 'NOT met'}`,
       `Dwell on SQLite ≥ 3× the naive design on SQLite: ${(sqlite.requestsPerSec / naive).toFixed(1)}× ${sqlite.requestsPerSec >= 3 * naive ? 'met' : 'NOT met'}`,
@@ -266,10 +298,26 @@ async function main(): Promise<void> {
       `Dwell on PostgreSQL ≥ 3× the seed design: ${(postgres.requestsPerSec / seed).toFixed(1)}× ${postgres.requestsPerSec >= 3 * seed ? 'met' : 'NOT met'}`,
       `RSS < 200 MB with ${ACTIVE.toLocaleString('en')} active sessions: ${Math.max(sqlite.rssMb, postgres.rssMb)} MB ${Math.max(sqlite.rssMb, postgres.rssMb) < 200 ? 'met' : 'NOT met'}`,
     ];
-    process.stdout.write(`\n${table}\n\n${targets.map((t) => `- ${t}`).join('\n')}\n`);
+    process.stdout.write(
+      `\nmedians of ${ROUNDS} interleaved rounds:\n\n${table}\n\n${targets.map((t) => `- ${t}`).join('\n')}\n`,
+    );
     writeFileSync(
       join(ROOT, 'bench/results.json'),
-      `${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, sessions: SESSIONS, active: ACTIVE, connections: CONNECTIONS, results, targets }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          seconds: SECONDS,
+          rounds: ROUNDS,
+          sessions: SESSIONS,
+          active: ACTIVE,
+          connections: CONNECTIONS,
+          results,
+          targets,
+          perRound: Object.fromEntries(rounds),
+        },
+        null,
+        2,
+      )}\n`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
