@@ -135,6 +135,22 @@ for (const engine of await engines()) {
       }),
     );
 
+    // PostgreSQL only: SQLite's queries are planned without statistics.
+    if (engine.name === 'postgres')
+      it(
+        'leaves the planner fresh statistics after a bulk import',
+        withFixture(async (store) => {
+          const { rows } = await (store as PostgresStore).pool.query<{ relname: string }>(
+            `SELECT relname FROM pg_stat_user_tables
+           WHERE schemaname = current_schema() AND last_analyze IS NOT NULL ORDER BY relname`,
+          );
+          assert.deepEqual(
+            rows.map((r) => r.relname),
+            ['session_pages', 'sessions', 'spans'],
+          );
+        }),
+      );
+
     it(
       'reads one session with its timeline in time order',
       withFixture(async (store, { a1 }) => {
