@@ -1,11 +1,14 @@
 // npm run bench:query — seeds 1,000,000 sessions (about 3 pages and 2 spans each, over 90 days)
 // into a SQLite file, serves the real app, and prints p50/p95 per query endpoint over HTTP, and the
-// export's rate and memory. Options: --sessions N, --db PATH (reuse a seeded file), --runs N.
+// export's rate and memory. Options: --sessions N, --db PATH (reuse a seeded file), --runs N,
+// --database-url postgres://… (measure PostgreSQL instead, in the schema dwell_bench_query, which
+// is reused while it holds the same number of sessions).
 
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { generateSessions } from '../src/demo/generate.ts';
 import { buildApp } from '../src/server/app.ts';
@@ -16,20 +19,50 @@ const { values } = parseArgs({
     sessions: { type: 'string', default: '1000000' },
     db: { type: 'string' },
     runs: { type: 'string', default: '40' },
+    'database-url': { type: 'string' },
   },
 });
 const count = Number(values.sessions);
 const runs = Number(values.runs);
 const DAY = 86_400_000;
 const TOKEN = 'bench-admin-token-0123456789';
-const dir = values.db ? null : mkdtempSync(join(tmpdir(), 'dwell-bench-'));
-const path = values.db ?? join(dir!, 'bench.db');
-const fresh = !existsSync(path);
+const postgresUrl = values['database-url'];
+const dir = values.db || postgresUrl ? null : mkdtempSync(join(tmpdir(), 'dwell-bench-'));
+const path = values.db ?? join(dir ?? '', 'bench.db');
 const to = Date.parse('2026-11-23T00:00:00Z');
+
+/** PostgreSQL: a schema of the benchmark's own; seeded again unless it holds `count` sessions. */
+async function postgresTarget(url: string): Promise<{ databaseUrl: string; fresh: boolean }> {
+  const schema = 'dwell_bench_query';
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const existing = await client
+      .query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.sessions`)
+      .then((r) => r.rows[0]!.n)
+      .catch(() => -1);
+    if (existing === count) return { databaseUrl: withSchema(url, schema), fresh: false };
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+    return { databaseUrl: withSchema(url, schema), fresh: true };
+  } finally {
+    await client.end();
+  }
+}
+
+function withSchema(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('options', `-c search_path=${schema}`);
+  return parsed.toString();
+}
+
+const target = postgresUrl
+  ? await postgresTarget(postgresUrl)
+  : { databaseUrl: `sqlite:${path}`, fresh: !existsSync(path) };
+const fresh = target.fresh;
 
 const config = loadConfig({
   NODE_ENV: 'production',
-  DATABASE_URL: `sqlite:${path}`,
+  DATABASE_URL: target.databaseUrl,
   DWELL_ADMIN_TOKEN: TOKEN,
   DWELL_RATE_LIMIT: 'off',
   LOG_LEVEL: 'warn',
@@ -44,7 +77,9 @@ if (fresh) {
       process.stdout.write(`\rseeding ${done.toLocaleString('en')} / ${count.toLocaleString('en')} sessions`);
     }
   });
-  process.stdout.write(`\nseeded in ${((performance.now() - started) / 1000).toFixed(1)} s (${path})\n`);
+  process.stdout.write(
+    `\nseeded in ${((performance.now() - started) / 1000).toFixed(1)} s (${postgresUrl ? 'PostgreSQL' : path})\n`,
+  );
 }
 const app = await buildApp({ config, store, adminToken: TOKEN });
 await app.listen({ port: 0, host: '127.0.0.1' });
@@ -82,7 +117,9 @@ async function measure(name: string, target: number, url: (i: number) => string)
   );
 }
 
-console.log(`\n${count.toLocaleString('en')} sessions, ${runs} runs per endpoint, over HTTP:\n`);
+console.log(
+  `\n${count.toLocaleString('en')} sessions on ${store.engine}, ${runs} runs per endpoint, over HTTP:\n`,
+);
 await measure('stats, last 30 days', 200, () => `/api/v1/analytics/stats?from=${from30}&to=${iso(to)}`);
 await measure(
   'sessions, page of 50, filtered by email',
