@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { AccountingRules } from '../../src/accounting/credit-beat.ts';
+import { csvRow } from '../../src/query/present.ts';
 import type { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { type ImportedSession, InvalidCursorError, type SessionFilter } from '../../src/store/query-types.ts';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
@@ -375,6 +376,36 @@ for (const engine of await engines()) {
         for await (const batch of store.exportSessions({ from: D + 3 * DAY, to: D + 3 * DAY + 10_000 }))
           inRange += batch.length;
         assert.equal(inRange, 10);
+
+        // The engine's CSV rows are byte for byte csvRow's, escaping and formula defusing included.
+        const at = D + 4 * DAY;
+        await store.importSessions([
+          {
+            ...imported('q1', at, 12, { email: 'o"brien,jr@example.com', visitorId: 'q' }, [
+              ['=HYPERLINK("x")', 12],
+            ]),
+            referrer: 'line\nbreak',
+          },
+          {
+            ...imported('q2', at + 1_000, 7, { visitorId: 'q2' }, [['https://site.test/a,b', 7]], {
+              ended: true,
+            }),
+            referrer: '@mention',
+          },
+          {
+            ...imported('q3', at + 2_000, 0, { email: '-minus@example.com', visitorId: 'q3' }, []),
+            referrer: '\tx',
+          },
+        ]);
+        const context = { now: at + 30_000, timeoutMs: 20_000 };
+        for (const filter of [{}, { email: 'o"brien,jr@example.com' }, { from: at, to: at + 10_000 }]) {
+          let expected = '';
+          for await (const batch of store.exportSessions(filter, { pages: false }))
+            for (const s of batch) expected += csvRow(s, context.now, context.timeoutMs);
+          let actual = '';
+          for await (const chunk of store.exportSessionsCsv(filter, context)) actual += chunk;
+          assert.equal(actual, expected, `CSV of ${JSON.stringify(filter)}`);
+        }
       }),
     );
   });

@@ -231,6 +231,14 @@ export class PostgresStore implements Store {
       yield next.value;
     }
   }
+  async *exportSessionsCsv(filter: SessionFilter, context: { now: number; timeoutMs: number }) {
+    const chunks = query.exportSessionsCsv(this.pool, filter, context);
+    for (;;) {
+      const next = await guardPg(() => chunks.next());
+      if (next.done) return;
+      yield next.value;
+    }
+  }
   async purgeSessions(before: number): Promise<number> {
     return guardPg(() => query.purgeSessions(this.pool, before));
   }

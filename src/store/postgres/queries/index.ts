@@ -1,6 +1,7 @@
 // The PostgreSQL queries of the QueryStore, one per file (the same files as sqlite/queries/).
 
 export { exportSessions } from './export-sessions.ts';
+export { exportSessionsCsv } from './export-sessions-csv.ts';
 export { getStats } from './get-stats.ts';
 export { importSessions } from './import-sessions.ts';
 export { listLiveSessions } from './list-live-sessions.ts';
