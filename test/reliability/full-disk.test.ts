@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { buildTestApp } from '../helper.ts';
 import { beat, browser } from '../ingest/ingest-helpers.ts';
+import { admin } from '../query/query-helpers.ts';
 
 describe('a full disk', () => {
   it('answers 503, never a 200 for an unwritten beat, and resumes by itself once space is free', async () => {
@@ -42,6 +43,11 @@ describe('a full disk', () => {
         }
       }
       assert.ok(fullAnswers > 0, 'the quota was reached');
+      // Reading needs no space: stats and visitors still answer, whatever is left to fold.
+      for (const url of ['/api/v1/analytics/stats', '/api/v1/analytics/visitors']) {
+        const read = await t.app.inject({ url, headers: admin });
+        assert.equal(read.statusCode, 200, `${url} on a full disk`);
+      }
       // Every acknowledged beat is in the file.
       for (const [id, seq] of acknowledged) assert.equal((await t.store.getSession(id))?.lastSeq, seq);
 
