@@ -113,8 +113,11 @@ const rollupTablesSql = `
 /** The beat's trigger is WHEN this: the session keeps its person and its start (the usual case). */
 const sameSessionKey = `${who('old')} IS ${who('new')} AND old.started_at = new.started_at`;
 
-/** Version 3's beat trigger: every beat applied its deltas to three rollups at once. */
-const beatTriggerV3 = `
+/**
+ * Version 3's beat trigger: every beat applied its deltas to three rollups at once. Kept for
+ * migration 3, and for `npm run bench:store`, which measures it beside its successor.
+ */
+export const beatTriggerV3 = `
   CREATE TRIGGER sessions_rollup_beat AFTER UPDATE OF engaged_ms, last_activity_at ON sessions
   WHEN ${sameSessionKey} BEGIN
     UPDATE rollup_days SET engaged_ms = engaged_ms + new.engaged_ms - old.engaged_ms
