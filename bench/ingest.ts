@@ -15,14 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedPostgres, seedSqlite } from './ingest/seed.ts';
+import { ACTIVE, median, PG_BASE, ROUNDS, SESSIONS } from './settings.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1_000_000);
-const ACTIVE = Number(process.env.BENCH_ACTIVE ?? 100_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 64;
-const PG_BASE = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PG_SCHEMA = 'dwell_bench';
 const PG_URL = `${PG_BASE}${PG_BASE.includes('?') ? '&' : '?'}options=-c%20search_path%3D${PG_SCHEMA}`;
 
@@ -193,16 +190,12 @@ interface Contender {
 
 /** The median of each figure over the rounds (the spread goes to results.json). */
 function medianOf(name: string, rounds: Result[]): Result {
-  const median = (pick: (r: Result) => number) => {
-    const sorted = rounds.map(pick).sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  };
+  const of = (pick: (r: Result) => number) => median(rounds.map(pick));
   return {
     name,
-    requestsPerSec: Math.round(median((r) => r.requestsPerSec)),
-    p50Ms: median((r) => r.p50Ms),
-    p99Ms: median((r) => r.p99Ms),
+    requestsPerSec: Math.round(of((r) => r.requestsPerSec)),
+    p50Ms: of((r) => r.p50Ms),
+    p99Ms: of((r) => r.p99Ms),
     non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
     errors: rounds.reduce((sum, r) => sum + r.errors, 0),
     rssMb: Math.max(...rounds.map((r) => r.rssMb)),

@@ -16,13 +16,10 @@ import { beatTriggerV3 } from '../src/store/sqlite/rollups-sql.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../src/store/types.ts';
 import { seedPostgres, seedSqlite } from './ingest/seed.ts';
+import { ACTIVE, median, PG_BASE, ROUNDS, SESSIONS } from './settings.ts';
 
-const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1_000_000);
-const ACTIVE = Number(process.env.BENCH_ACTIVE ?? 100_000);
 const BEATS = Number(process.env.BENCH_BEATS ?? 60_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CALLERS = 64;
-const PG_BASE = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PG_SCHEMA = 'dwell_bench_store';
 // A long timeout: the seeded sessions must stay open however long the run takes.
 const rules = { intervalMs: 15_000, timeoutMs: 86_400_000, toleranceMs: 2_000 };
@@ -130,7 +127,6 @@ try {
       process.stdout.write(`  ${contender.name}: ${Math.round(rate).toLocaleString('en')} beats/s\n`);
     }
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
   process.stdout.write(`\nmedians of ${ROUNDS} interleaved rounds (store alone, no HTTP):\n\n`);
   process.stdout.write('| store | beats/s | µs per beat |\n|---|---:|---:|\n');
   for (const contender of contenders) {
