@@ -28,15 +28,18 @@ interface Active {
   id: string;
   tokenHash: Buffer;
   seq: number;
+  /** One page per session, as bench/ingest/beat.lua sends. */
+  url: string;
 }
 
 function readActive(idsFile: string): Active[] {
   return readFileSync(idsFile, 'utf8')
     .trim()
     .split('\n')
-    .map((line) => {
+    .map((line, i) => {
       const [id, token] = line.split(' ') as [string, string];
-      return { id, tokenHash: createHash('sha256').update(token).digest(), seq: Date.now() };
+      const tokenHash = createHash('sha256').update(token).digest();
+      return { id, tokenHash, seq: Date.now(), url: `https://site.test/p${i % 50}` };
     });
 }
 
@@ -52,7 +55,7 @@ async function drive(store: Store, active: Active[], beats: number): Promise<num
         tokenHash: session.tokenHash,
         seq: session.seq,
         engagedMs: 1_000,
-        url: `https://site.test/p${session.seq % 50}`,
+        url: session.url,
       });
       if (result.kind !== 'credited') throw new Error(`beat refused: ${result.kind}`);
     }
