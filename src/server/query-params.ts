@@ -1,5 +1,5 @@
 // Query-string times and ranges of the query API: ISO-8601 date-times or dates (UTC), with the
-// defaults and limits docs/insight.md documents.
+// defaults and limits the README's "Query API" section documents.
 
 import { errors } from './errors.ts';
 

@@ -1,8 +1,9 @@
 // Migrations 3 and 4: rollups that keep the query API fast on millions of sessions (issue
-// "Insight", targets in docs/insight.md). Triggers maintain them in the same transaction as the
-// write they follow, so no code path (beats, gate, imports, purge) can forget them. Beats, the hot
-// path, leave their deltas in rollup_pending, which is folded in bulk every second and before every
-// read of the rollups (rollup-fold.ts), so readers never see them stale.
+// "Insight"; targets and figures in the README's "Fast on big data"). Triggers maintain them in the
+// same transaction as the write they follow, so no code path (beats, gate, imports, purge) can
+// forget them. Beats, the hot path, leave their deltas in rollup_pending, which is folded in bulk
+// every 250 ms and before every read of the rollups (rollup-fold.ts), so readers never see them
+// stale.
 //
 // - rollup_days (UTC day): sessions and engaged time, for totals and byDay.
 // - rollup_durations (day, whole seconds): the distribution, for the median, p90 and histogram.
@@ -135,7 +136,7 @@ export const beatTriggerV3 = `
 /**
  * Since version 4 a beat appends one row to rollup_pending (an append: one page for many beats)
  * instead of updating three rollups in random places; rollup-fold.ts applies the rows in bulk,
- * every second and before every read of the rollups. A row carries the day and visitor it counts
+ * every 250 ms and before every read of the rollups. A row carries the day and visitor it counts
  * for, so folding after a purge or a move still lands each delta where it was earned.
  */
 const beatTriggerPending = `
