@@ -66,6 +66,48 @@ describe('hardening', () => {
     }
   });
 
+  it('logs no line per session start or beat at the default level, every request at debug', async () => {
+    for (const level of ['info', 'debug']) {
+      const lines: string[] = [];
+      const sink = new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      });
+      const dir = mkdtempSync(join(tmpdir(), 'dwell-log-'));
+      const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'dwell.db')}`, LOG_LEVEL: level });
+      const store = await openStore(config);
+      const app = await buildApp({ config, store, adminToken: ADMIN_TOKEN, logStream: sink });
+      try {
+        const { id, token } = await startSession(app);
+        const beaten = await app.inject({
+          method: 'POST',
+          url: `/api/v1/analytics/session/${id}/heartbeat`,
+          headers: { ...browser, 'content-type': 'text/plain' },
+          payload: JSON.stringify({ token, seq: 1, engagedMs: 1 }),
+        });
+        assert.equal(beaten.statusCode, 200);
+        await app.inject({
+          url: '/api/v1/analytics/sessions',
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        });
+        const urls = lines
+          .map((line) => JSON.parse(line) as { req?: { url: string } })
+          .flatMap((l) => l.req?.url ?? []);
+        assert.ok(urls.includes('/api/v1/analytics/sessions'), `${level}: other routes log their requests`);
+        const ingest = urls.filter(
+          (url) => url.startsWith('/api/v1/analytics/session/') || url === '/api/v1/analytics/session',
+        );
+        if (level === 'info') assert.deepEqual(ingest, [], 'info: ingest requests leave no line');
+        else assert.ok(ingest.length >= 2, 'debug: the start and the beat are logged');
+      } finally {
+        await app.close();
+        await store.close();
+      }
+    }
+  });
+
   it('never logs the admin token, cookies, beat tokens or client IPs', async () => {
     const lines: string[] = [];
     const sink = new Writable({
