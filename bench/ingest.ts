@@ -63,8 +63,8 @@ function startServer(args: string[], env: Record<string, string>, port: number) 
     cwd: ROOT,
     env: {
       ...process.env,
+      // LOG_LEVEL is left at its default, as shipped.
       NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       PORT: String(port),
       DWELL_DEMO: 'off',
