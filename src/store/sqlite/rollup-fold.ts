@@ -9,7 +9,7 @@
 
 import type Database from 'better-sqlite3';
 
-const FOLD = [
+const APPLY = [
   `UPDATE rollup_days SET engaged_ms = rollup_days.engaged_ms + d.ms
      FROM (SELECT day, sum(new_ms - old_ms) AS ms FROM rollup_pending GROUP BY day) AS d
      WHERE rollup_days.day = d.day AND d.ms <> 0`,
@@ -26,7 +26,6 @@ const FOLD = [
      FROM (SELECT day, vid, sum(new_ms - old_ms) AS ms, max(last_at) AS last_at
            FROM rollup_pending WHERE vid IS NOT NULL GROUP BY day, vid) AS d
      WHERE rollup_visitor_days.day = d.day AND rollup_visitor_days.vid = d.vid`,
-  'DELETE FROM rollup_pending',
 ];
 
 export class RollupFolder {
@@ -35,13 +34,13 @@ export class RollupFolder {
 
   constructor(db: Database.Database) {
     this.any = db.prepare('SELECT EXISTS (SELECT 1 FROM rollup_pending)').pluck();
-    const statements = FOLD.map((sql) => db.prepare(sql));
+    const apply = APPLY.map((sql) => db.prepare(sql));
+    const clear = db.prepare('DELETE FROM rollup_pending');
     // IMMEDIATE: the write lock is taken first, so another connection folding or writing at the
     // same time makes this one wait (busy_timeout) instead of failing to upgrade its read.
     this.fold = db.transaction(() => {
-      let folded = 0;
-      for (const statement of statements) folded = statement.run().changes;
-      return folded;
+      for (const statement of apply) statement.run();
+      return clear.run().changes;
     }).immediate;
   }
 
