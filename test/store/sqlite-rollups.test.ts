@@ -111,7 +111,24 @@ describe('SQLite rollups', () => {
           rmSync(dir, { recursive: true, force: true });
         }
       }),
-      { numRuns: 60, includeErrorInReport: true },
+      {
+        numRuns: 60,
+        includeErrorInReport: true,
+        examples: [
+          // Found by this property: a purge left the visitor-day's first activity at the purged
+          // session's start (fixed by migration 5).
+          [
+            [
+              { kind: 'start', who: 'va', email: 'a@x.test' },
+              { kind: 'beat', session: 0, engagedMs: 0, url: '/a', final: false },
+              { kind: 'start', who: 'va', email: 'a@x.test' },
+              { kind: 'beat', session: 1, engagedMs: 0, url: '/a', final: false },
+              { kind: 'purge', keepMs: 0 },
+              { kind: 'read' },
+            ],
+          ],
+        ],
+      },
     );
   });
 

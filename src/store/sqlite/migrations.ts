@@ -1,6 +1,6 @@
 // Versioned schema of the SQLite store. Append new migrations; never edit an applied one.
 
-import { pendingRollupsSql, rollupsSql } from './rollups-sql.ts';
+import { exactRemovalsSql, pendingRollupsSql, rollupsSql } from './rollups-sql.ts';
 
 export interface Migration {
   version: number;
@@ -100,4 +100,5 @@ export const migrations: Migration[] = [
   },
   { version: 3, name: 'query rollups and indexes', sql: rollupsSql },
   { version: 4, name: 'beats leave rollup deltas to fold in bulk', sql: pendingRollupsSql },
+  { version: 5, name: 'removals recompute first and last activity', sql: exactRemovalsSql },
 ];

@@ -64,6 +64,20 @@ function removeSession(row: 'new' | 'old'): string {
     DELETE FROM rollup_visitor_days WHERE day = ${day(row)} AND vid = ${vid(row)} AND sessions <= 0;`;
 }
 
+/**
+ * Since migration 5 a removal also recomputes the visitor-day's first and last activity from the
+ * sessions that remain (on the who index), so they never show a purged session's times.
+ */
+function removeSessionExactly(row: 'old'): string {
+  const same = `FROM sessions o WHERE ${who('o')} = ${who(row)}
+        AND o.started_at >= ${day(row)} * ${DAY} AND o.started_at < (${day(row)} + 1) * ${DAY}`;
+  return `${removeSession(row)}
+    UPDATE rollup_visitor_days SET
+        first_at = coalesce((SELECT min(o.started_at) ${same}), first_at),
+        last_at = coalesce((SELECT max(o.last_activity_at) ${same}), last_at)
+      WHERE day = ${day(row)} AND vid = ${vid(row)};`;
+}
+
 /** Tables and indexes of the rollups. */
 const rollupTablesSql = `
   -- Sessions that visited a page (the url filter of the sessions list and of stats).
@@ -147,16 +161,19 @@ const beatTriggerPending = `
       VALUES (${day('new')}, ${vid('new')}, old.engaged_ms, new.engaged_ms, new.last_activity_at);
   END;`;
 
-/** The triggers other than the beat's, the same in every version. */
-const otherTriggersSql = `
-  CREATE TRIGGER sessions_rollup_insert AFTER INSERT ON sessions BEGIN ${addSession('new')}
-  END;
-  CREATE TRIGGER sessions_rollup_delete AFTER DELETE ON sessions BEGIN ${removeSession('old')}
+/** The triggers that take a session out of the rollups: deleted, or moved to another person or start. */
+const removalTriggers = (remove: (row: 'old') => string) => `
+  CREATE TRIGGER sessions_rollup_delete AFTER DELETE ON sessions BEGIN ${remove('old')}
   END;
   -- Rare: a session changes person (an email attached later) or start: move it as a whole.
   CREATE TRIGGER sessions_rollup_move AFTER UPDATE OF email, visitor_id, started_at ON sessions
-  WHEN ${who('old')} IS NOT ${who('new')} OR old.started_at <> new.started_at BEGIN ${removeSession('old')}
+  WHEN ${who('old')} IS NOT ${who('new')} OR old.started_at <> new.started_at BEGIN ${remove('old')}
     ${addSession('new')}
+  END;`;
+
+/** The triggers other than the beat's and the removals', the same in every version. */
+const otherTriggersSql = `
+  CREATE TRIGGER sessions_rollup_insert AFTER INSERT ON sessions BEGIN ${addSession('new')}
   END;
   -- A removed visitor-day hands its prev_day to its successor, so distinct counts stay exact.
   CREATE TRIGGER rollup_visitor_days_unlink AFTER DELETE ON rollup_visitor_days BEGIN
@@ -180,7 +197,8 @@ const otherTriggersSql = `
 `;
 
 /** The triggers that keep the rollups in step with every write (imports drop and recreate them). */
-export const rollupTriggersSql = otherTriggersSql + beatTriggerPending;
+export const rollupTriggersSql =
+  otherTriggersSql + removalTriggers(removeSessionExactly) + beatTriggerPending;
 
 /** Drops the triggers: bulk imports do, then rebuild the rollups in one pass and recreate them. */
 export const dropRollupTriggersSql = `
@@ -228,7 +246,8 @@ const rebuildV3 = `
 export const rebuildRollupsSql = `DELETE FROM rollup_pending; ${rebuildV3}`;
 
 /** Migration 3: the rollups, computed once, then kept by triggers. */
-export const rollupsSql = rollupTablesSql + rebuildV3 + otherTriggersSql + beatTriggerV3;
+export const rollupsSql =
+  rollupTablesSql + rebuildV3 + otherTriggersSql + removalTriggers(removeSession) + beatTriggerV3;
 
 /** Migration 4: beats append their deltas to rollup_pending, folded in bulk (rollup-fold.ts). */
 export const pendingRollupsSql = `
@@ -241,4 +260,11 @@ export const pendingRollupsSql = `
   );
   DROP TRIGGER sessions_rollup_beat;
   ${beatTriggerPending}
+`;
+
+/** Migration 5: removals recompute the visitor-day's first and last activity. */
+export const exactRemovalsSql = `
+  DROP TRIGGER sessions_rollup_delete;
+  DROP TRIGGER sessions_rollup_move;
+  ${removalTriggers(removeSessionExactly)}
 `;
