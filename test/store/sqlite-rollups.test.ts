@@ -81,10 +81,17 @@ const action = fc.oneof(
   fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 100, max: 9 * 3_600_000 }) }),
   fc.record({ kind: fc.constant('purge' as const), keepMs: fc.integer({ min: 0, max: 2 * DAY }) }),
   fc.record({ kind: fc.constant('read' as const) }),
+  // A finished session written whole (dwell demo, imports): the rollups are rebuilt around it.
+  fc.record({
+    kind: fc.constant('import' as const),
+    who: fc.constantFrom('va', 'vd'),
+    agoMs: fc.integer({ min: 0, max: DAY }),
+    seconds: fc.integer({ min: 1, max: 600 }),
+  }),
 );
 
 describe('SQLite rollups', () => {
-  it('equal a rebuild from the sessions after any mix of starts, beats, purges and reads', async () => {
+  it('equal a rebuild from the sessions after any mix of starts, beats, imports, purges and reads', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 60 }), async (actions) => {
         const dir = mkdtempSync(join(tmpdir(), 'dwell-rollups-'));
@@ -93,6 +100,7 @@ describe('SQLite rollups', () => {
         try {
           await store.migrate();
           const sessions: { id: string; seq: number }[] = [];
+          let imported = 0;
           for (const step of actions) {
             if (step.kind === 'start') {
               const id = `s${sessions.length}`;
@@ -125,6 +133,27 @@ describe('SQLite rollups', () => {
               await store.purgeSessions(now - step.keepMs);
             } else if (step.kind === 'read') {
               await store.getStats({ from: START - DAY, to: now + DAY });
+            } else if (step.kind === 'import') {
+              const startedAt = now - step.agoMs;
+              const end = startedAt + step.seconds * 1000;
+              await store.importSessions([
+                {
+                  id: `i${sessions.length}-${imported++}`,
+                  startedAt,
+                  lastActivityAt: end,
+                  endedAt: end,
+                  engagedMs: step.seconds * 1000,
+                  beats: step.seconds,
+                  email: null,
+                  visitorId: step.who,
+                  entryUrl: '/a',
+                  referrer: null,
+                  screen: null,
+                  lang: null,
+                  pages: [{ url: '/a', engagedMs: step.seconds * 1000, maxScroll: null }],
+                  spans: [{ url: '/a', start: startedAt, end }],
+                },
+              ]);
             }
           }
           await store.getStats({ from: START - DAY, to: now + DAY });
