@@ -12,7 +12,6 @@ import type { Config } from '../config.ts';
 import type { Store } from '../store/types.ts';
 import { errors } from './errors.ts';
 import { gatePlugin } from './gate/index.ts';
-import { ingestLogLevel } from './ingest-log-level.ts';
 import { beatEventsPlugin } from './plugins/beat-events.ts';
 import { bodyParsersPlugin } from './plugins/body-parsers.ts';
 import { errorsPlugin } from './plugins/errors.ts';
@@ -21,6 +20,7 @@ import { liveRelayPlugin } from './plugins/live-relay.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { rateLimitsPlugin } from './plugins/rate-limits.ts';
 import { retentionPlugin } from './plugins/retention.ts';
+import { requestLogController } from './request-logging.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { demoRoutes } from './routes/demo.ts';
@@ -52,6 +52,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, store } = options;
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config, options.logStream),
+    logController: requestLogController(config.logLevel),
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: config.bodyLimit,
     requestTimeout: REQUEST_TIMEOUT_MS,
@@ -121,22 +122,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const visitorKeys = new VisitorKeys(store);
-  await app.register(
-    async (ingest) => {
-      // CORS only for the public ingest routes: the query API and the dashboard stay same-origin.
-      await ingest.register(cors, {
-        origin: config.allowedOrigins === '*' ? '*' : [...config.allowedOrigins],
-        methods: ['GET', 'POST', 'PATCH'],
-        // The tracker honours Retry-After on 429/503, which a cross-origin script can read only if exposed.
-        exposedHeaders: ['Retry-After'],
-        maxAge: 86_400,
-        // A preflight without Origin is answered 204 rather than @fastify/cors's plain-text 400.
-        strictPreflight: false,
-      });
-      await ingest.register(ingestRoutes, { config, store, visitorKeys });
-    },
-    { logLevel: ingestLogLevel(config.logLevel) },
-  );
+  await app.register(async (ingest) => {
+    // CORS only for the public ingest routes: the query API and the dashboard stay same-origin.
+    await ingest.register(cors, {
+      origin: config.allowedOrigins === '*' ? '*' : [...config.allowedOrigins],
+      methods: ['GET', 'POST', 'PATCH'],
+      // The tracker honours Retry-After on 429/503, which a cross-origin script can read only if exposed.
+      exposedHeaders: ['Retry-After'],
+      maxAge: 86_400,
+      // A preflight without Origin is answered 204 rather than @fastify/cors's plain-text 400.
+      strictPreflight: false,
+    });
+    await ingest.register(ingestRoutes, { config, store, visitorKeys });
+  });
   const checks = [...(options.readinessChecks ?? [])];
   if (shared) checks.push({ name: 'rateLimits', check: async () => shared.status() });
   await app.register(opsRoutes, { store, checks });

@@ -17,10 +17,13 @@ export const heartbeatRoute: FastifyPluginAsyncTypebox<{ ctx: GateContext }> = a
     '/api/session-heartbeat',
     {
       // Per session, like the tracker's beats: the same key space, so one budget per session.
-      config: limitBy(
-        config.rateLimit?.beats,
-        (request) => `beat:${request.cookies?.[RECORD_COOKIE] ?? request.ip}`,
-      ),
+      config: {
+        ...limitBy(
+          config.rateLimit?.beats,
+          (request) => `beat:${request.cookies?.[RECORD_COOKIE] ?? request.ip}`,
+        ),
+        quietLog: true,
+      },
       onResponse: countRefusedBeats(app),
       schema: {
         tags: ['gate'],

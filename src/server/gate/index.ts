@@ -7,7 +7,6 @@ import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Store } from '../../store/types.ts';
-import { ingestLogLevel } from '../ingest-log-level.ts';
 import { inProcessLimitStore, type SharedLimits } from '../plugins/fallback-limit-store.ts';
 import { GATE_CSP, securityHeaders } from '../plugins/security-headers.ts';
 import { resolveSecret } from '../secrets.ts';
@@ -77,7 +76,7 @@ export const gatePlugin: FastifyPluginAsync<GateOptions> = async (app, { config,
   });
 
   await app.register(accessRoutes, { ctx });
-  await app.register(heartbeatRoute, { ctx, logLevel: ingestLogLevel(config.logLevel) });
+  await app.register(heartbeatRoute, { ctx });
   await app.register(contentRoutes, { ctx, dir });
 };
 

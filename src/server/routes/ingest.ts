@@ -32,7 +32,8 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<IngestOptions> = async (
   app.post(
     '/api/v1/analytics/session',
     {
-      config: limitBy(config.rateLimit?.sessions, (request) => request.ip),
+      // Busy public routes: no per-request log lines below debug (request-logging.ts).
+      config: { ...limitBy(config.rateLimit?.sessions, (request) => request.ip), quietLog: true },
       schema: {
         tags: ['ingest'],
         summary: 'Start a session',
@@ -75,10 +76,13 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<IngestOptions> = async (
   );
 
   const beatRoute = {
-    config: limitBy(
-      config.rateLimit?.beats,
-      (request) => `beat:${(request.params as { id?: string }).id ?? ''}`,
-    ),
+    config: {
+      ...limitBy(
+        config.rateLimit?.beats,
+        (request) => `beat:${(request.params as { id?: string }).id ?? ''}`,
+      ),
+      quietLog: true,
+    },
     onResponse: countRefusedBeats(app),
     schema: {
       tags: ['ingest'],
