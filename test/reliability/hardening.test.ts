@@ -11,6 +11,22 @@ import { buildGateApp } from '../gate/gate-helper.ts';
 import { ADMIN_TOKEN, buildTestApp } from '../helper.ts';
 import { browser, startSession } from '../ingest/ingest-helpers.ts';
 
+/** An app on a fresh SQLite file whose log lines (at `level`) are collected in `lines`. */
+async function appWithLog(level: string) {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'dwell-log-'));
+  const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'dwell.db')}`, LOG_LEVEL: level });
+  const store = await openStore(config);
+  const app = await buildApp({ config, store, adminToken: ADMIN_TOKEN, logStream: sink });
+  return { app, store, lines };
+}
+
 describe('hardening', () => {
   it('sends a strict Content-Security-Policy and security headers with the dashboard', async () => {
     const t = await buildTestApp();
@@ -68,17 +84,7 @@ describe('hardening', () => {
 
   it('logs no line per session start or beat at the default level, every request at debug', async () => {
     for (const level of ['info', 'debug']) {
-      const lines: string[] = [];
-      const sink = new Writable({
-        write(chunk, _encoding, done) {
-          lines.push(String(chunk));
-          done();
-        },
-      });
-      const dir = mkdtempSync(join(tmpdir(), 'dwell-log-'));
-      const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'dwell.db')}`, LOG_LEVEL: level });
-      const store = await openStore(config);
-      const app = await buildApp({ config, store, adminToken: ADMIN_TOKEN, logStream: sink });
+      const { app, store, lines } = await appWithLog(level);
       try {
         const { id, token } = await startSession(app);
         const beaten = await app.inject({
@@ -109,22 +115,7 @@ describe('hardening', () => {
   });
 
   it('never logs the admin token, cookies, beat tokens or client IPs', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const dir = mkdtempSync(join(tmpdir(), 'dwell-log-'));
-    const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'dwell.db')}`, LOG_LEVEL: 'debug' });
-    const store = await openStore(config);
-    const app = await buildApp({
-      config,
-      store,
-      adminToken: ADMIN_TOKEN,
-      logStream: sink,
-    });
+    const { app, store, lines } = await appWithLog('debug');
     try {
       const { id, token } = await startSession(app, {}, { 'x-forwarded-for': '203.0.113.9' });
       await app.inject({
