@@ -1,4 +1,4 @@
-// Migrations 3 and 4: rollups that keep the query API fast on millions of sessions (issue
+// Migrations 3 to 5: rollups that keep the query API fast on millions of sessions (issue
 // "Insight"; targets and figures in the README's "Fast on big data"). Triggers maintain them in the
 // same transaction as the write they follow, so no code path (beats, gate, imports, purge) can
 // forget them. Beats, the hot path, leave their deltas in rollup_pending, which is folded in bulk
@@ -151,7 +151,8 @@ export const beatTriggerV3 = `
  * Since version 4 a beat appends one row to rollup_pending (an append: one page for many beats)
  * instead of updating three rollups in random places; rollup-fold.ts applies the rows in bulk,
  * every 250 ms and before every read of the rollups. A row carries the day and visitor it counts
- * for, so folding after a purge or a move still lands each delta where it was earned.
+ * for, so a delta lands where it was earned even if its session moves before the fold. (A purge
+ * folds first: it may delete the visitor-day a delta points at.)
  */
 const beatTriggerPending = `
   CREATE TRIGGER sessions_rollup_beat AFTER UPDATE OF engaged_ms, last_activity_at ON sessions
