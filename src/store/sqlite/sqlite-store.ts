@@ -58,12 +58,24 @@ export class SqliteStore implements Store {
   private rollups: RollupFolder | null = null;
   private foldTimer: NodeJS.Timeout | null = null;
   private readonly path: string;
+  /** Applies a batch of beats in one transaction; built once, it runs for every flush. */
+  private readonly applyBatch: (beats: BeatInput[]) => BeatResult[];
 
   constructor(options: SqliteStoreOptions) {
     this.db = openDatabase(options);
     this.path = options.path;
     this.rules = options.rules;
     this.clock = options.clock ?? Date.now;
+    // IMMEDIATE, so a batch waits for another connection's write (busy_timeout) instead of failing.
+    this.applyBatch = this.db.transaction((all: BeatInput[]) => {
+      const now = this.clock();
+      return all.map((beat) => {
+        const row = this.readSession(beat.sessionId);
+        const plan = planBeat(row, beat, now, this.rules);
+        if (row) this.writePlan(row.pk, plan);
+        return plan.result;
+      });
+    }).immediate;
   }
 
   async now(): Promise<number> {
@@ -139,20 +151,6 @@ export class SqliteStore implements Store {
     }
     for (const [i, pending] of batch.entries()) pending.resolve(results[i]!);
   }
-
-  // IMMEDIATE, so a batch waits for another connection's write (busy_timeout) instead of failing.
-  private applyBatch = (beats: BeatInput[]): BeatResult[] =>
-    this.db
-      .transaction((all: BeatInput[]) => {
-        const now = this.clock();
-        return all.map((beat) => {
-          const row = this.readSession(beat.sessionId);
-          const plan = planBeat(row, beat, now, this.rules);
-          if (row) this.writePlan(row.pk, plan);
-          return plan.result;
-        });
-      })
-      .immediate(beats);
 
   private readSession(id: string): SessionRow | undefined {
     const raw = this.sql.selectForBeat.get(id) as SessionColumns | undefined;
