@@ -25,7 +25,7 @@ import {
   toSessionRow,
 } from '../session-row.ts';
 import type { BeatInput, BeatResult, NewSession, SessionDetail, SessionRecord, Store } from '../types.ts';
-import { Checkpointer } from './checkpointer.ts';
+import { Checkpointer, type CheckpointOptions } from './checkpointer.ts';
 import * as gate from './gate.ts';
 import { applyMigrations, openDatabase, type SqliteOptions } from './open.ts';
 import * as query from './queries/index.ts';
@@ -44,6 +44,8 @@ const FOLD_EVERY_MS = 250;
 export interface SqliteStoreOptions extends SqliteOptions {
   rules: AccountingRules;
   clock?: () => number;
+  /** The WAL checkpoints' pace (checkpointer.ts); the defaults suit a server. */
+  checkpoint?: CheckpointOptions;
 }
 
 export class SqliteStore implements Store {
@@ -58,12 +60,14 @@ export class SqliteStore implements Store {
   private rollups: RollupFolder | null = null;
   private foldTimer: NodeJS.Timeout | null = null;
   private readonly path: string;
+  private readonly checkpointOptions: CheckpointOptions | undefined;
   /** Applies a batch of beats in one transaction; built once, it runs for every flush. */
   private readonly applyBatch: (beats: BeatInput[]) => BeatResult[];
 
   constructor(options: SqliteStoreOptions) {
     this.db = openDatabase(options);
     this.path = options.path;
+    this.checkpointOptions = options.checkpoint;
     this.rules = options.rules;
     this.clock = options.clock ?? Date.now;
     // IMMEDIATE, so a batch waits for another connection's write (busy_timeout) instead of failing.
@@ -86,7 +90,7 @@ export class SqliteStore implements Store {
     guard(() => applyMigrations(this.db));
     this.statements = prepareStatements(this.db);
     if (this.path !== ':memory:' && !this.checkpointer)
-      this.checkpointer = new Checkpointer(this.db, this.path);
+      this.checkpointer = new Checkpointer(this.db, this.path, this.checkpointOptions);
     if (!this.rollups) {
       this.rollups = new RollupFolder(this.db);
       this.foldRollups();
