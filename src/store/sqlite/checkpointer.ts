@@ -8,9 +8,9 @@
 // WAL only starts over from its beginning when a writer finds every frame already copied, and
 // under steady load a new batch always commits before a pass ends: the WAL grew by ~100 MB/s
 // (1.2 GB in a 12 s benchmark) and every page lookup walked its ever longer index. So each round
-// repeats PASSIVE passes, each copying what arrived during the last, until only a few frames are
-// left, then runs RESTART: it holds the write lock while it copies those (a few ms), so the next
-// commit starts the WAL over. A short busy timeout bounds how long it may hold that lock waiting
+// repeats PASSIVE passes, each copying what arrived during the last, until a pass had little to
+// copy, then runs RESTART: it holds the write lock while it copies what came in since (a few ms),
+// so the next commit starts the WAL over. A short busy timeout bounds how long it may hold that lock waiting
 // for a reader (an export in another process): it gives up and tries again next round.
 
 import { createRequire } from 'node:module';
@@ -33,10 +33,15 @@ const checkpoint = (mode) => db.pragma('wal_checkpoint(' + mode + ')')[0];
 const round = () => {
   try {
     db.pragma('busy_timeout = 1000');
-    for (let pass = 0; pass < 4; pass++) {
-      const { busy, log, checkpointed } = checkpoint('PASSIVE');
+    let copied = 0;
+    for (let pass = 0; pass < 6; pass++) {
+      const { log, checkpointed } = checkpoint('PASSIVE');
       if (log <= 0) return;
-      if (!busy && log - checkpointed < restartBelowFrames) {
+      const copiedNow = checkpointed - copied;
+      copied = checkpointed;
+      // RESTART copies what arrived during the last pass under the write lock: only once that
+      // pass was short (it copied few frames) is the stall short too.
+      if (log - checkpointed < restartBelowFrames && copiedNow < restartBelowFrames) {
         db.pragma('busy_timeout = 50');
         checkpoint('RESTART');
         return;
