@@ -10,8 +10,8 @@
 // (1.2 GB in a 12 s benchmark) and every page lookup walked its ever longer index. So each round
 // repeats PASSIVE passes, each copying what arrived during the last, until a pass had little to
 // copy, then runs RESTART: it holds the write lock while it copies what came in since (a few ms),
-// so the next commit starts the WAL over. A short busy timeout bounds how long it may hold that lock waiting
-// for a reader (an export in another process): it gives up and tries again next round.
+// so the next commit starts the WAL over. A short busy timeout bounds how long it may hold that
+// lock waiting for a reader (an export in another process): it gives up and tries again next round.
 
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -20,7 +20,7 @@ import type Database from 'better-sqlite3';
 export interface CheckpointOptions {
   /** How often a round runs. */
   everyMs?: number;
-  /** RESTART once fewer frames than this remain to copy (1,000 frames of 4 KiB: ~4 MB). */
+  /** RESTART once a pass copied fewer frames than this and fewer remain (1,000 of 4 KiB: ~4 MB). */
   restartBelowFrames?: number;
 }
 
