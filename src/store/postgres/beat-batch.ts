@@ -7,8 +7,11 @@
 // transaction that locks the rows, which always makes progress.
 //
 // Both statements are named (prepared once per connection): parsing and planning the write for
-// every batch was nearly half of PostgreSQL's work. Under the benchmark's load its CPU per beat fell
-// from ~83 to ~48 µs, and Dwell on PostgreSQL went from ~9,000 to ~11,400 beats/s.
+// every batch was nearly half of PostgreSQL's work. Under the benchmark's load its CPU per beat
+// fell from ~83 to ~48 µs, and Dwell on PostgreSQL went from ~9,000 to ~11,400 beats/s. A prepared
+// read keeps its result type: after a migration that changes the type of a column it returns,
+// instances that prepared it before fail their reads until restarted, so such a migration needs
+// every instance restarted with it.
 
 import type pg from 'pg';
 import type { AccountingRules } from '../../accounting/credit-beat.ts';
