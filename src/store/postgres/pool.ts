@@ -62,6 +62,15 @@ export async function guardPg<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Yields what `items` yields, each step guarded as guardPg guards one call (the exports). */
+export async function* guardEachPg<T>(items: AsyncIterator<T>): AsyncGenerator<T> {
+  for (;;) {
+    const next = await guardPg(() => items.next());
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
 /** Runs `work` in one transaction on one pooled connection: committed if it resolves, else rolled back. */
 export async function withTransaction<T>(
   pool: pg.Pool,

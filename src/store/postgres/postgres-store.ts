@@ -23,7 +23,7 @@ import type { BeatInput, BeatResult, NewSession, SessionDetail, SessionRecord, S
 import { applyBeats } from './beat-batch.ts';
 import * as gate from './gate.ts';
 import { migrations } from './migrations.ts';
-import { createPool, guardPg, type PoolOptions } from './pool.ts';
+import { createPool, guardEachPg, guardPg, type PoolOptions } from './pool.ts';
 import * as query from './queries/index.ts';
 
 const CLOCK = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
@@ -224,20 +224,10 @@ export class PostgresStore implements Store {
     filter: SessionFilter,
     options?: { pages?: boolean },
   ): AsyncIterable<SessionRecord[]> {
-    const batches = query.exportSessions(this.pool, filter, options);
-    for (;;) {
-      const next = await guardPg(() => batches.next());
-      if (next.done) return;
-      yield next.value;
-    }
+    yield* guardEachPg(query.exportSessions(this.pool, filter, options));
   }
   async *exportSessionsCsv(filter: SessionFilter, context: { now: number; timeoutMs: number }) {
-    const chunks = query.exportSessionsCsv(this.pool, filter, context);
-    for (;;) {
-      const next = await guardPg(() => chunks.next());
-      if (next.done) return;
-      yield next.value;
-    }
+    yield* guardEachPg(query.exportSessionsCsv(this.pool, filter, context));
   }
   async purgeSessions(before: number): Promise<number> {
     return guardPg(() => query.purgeSessions(this.pool, before));
