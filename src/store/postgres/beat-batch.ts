@@ -1,7 +1,7 @@
 // How the PostgreSQL engine writes a batch of beats. The fast path is optimistic and takes two
 // round trips with no explicit transaction: read the sessions, plan every beat in JS, then one
-// statement writes sessions, spans and pages together and commits — each session row only if its
-// `beats` counter is still what was read (every accepted beat increments it, so it is a version).
+// statement writes sessions, spans, pages and their rollup deltas together and commits — each
+// session row only if its `beats` counter is still what was read (every accepted beat increments it, so it is a version).
 // Sessions another writer touched in between are planned again from a fresh read. After a few
 // such conflicts (one session beaten very hard from several instances) the batch falls back to a
 // transaction that locks the rows, which always makes progress.
@@ -17,6 +17,7 @@ import type pg from 'pg';
 import type { AccountingRules } from '../../accounting/credit-beat.ts';
 import { type BeatPlan, planBeat, type SessionRow } from '../beat-plan.ts';
 import { type SessionColumns, toSessionRow } from '../session-row.ts';
+import { DAY_MS } from '../stats-math.ts';
 import type { BeatInput, BeatResult } from '../types.ts';
 import { withTransaction } from './pool.ts';
 
@@ -77,8 +78,8 @@ export async function applyBeats(
 
 interface Writes {
   results: BeatResult[];
-  /** Final state per touched session id, with the `beats` value read (the version). */
-  sessions: Map<string, SessionRow & { readBeats: number }>;
+  /** Final state per touched session id, with what was read: the version and the rollup's start. */
+  sessions: Map<string, SessionRow & { read: Pick<SessionRow, 'beats' | 'engagedMs' | 'lastActivityAt'> }>;
   spans: { pk: number; url: string | null; start: number; end: number }[];
   pages: Map<string, { pk: number; url: string; creditedMs: number; scroll: number | null }>;
 }
@@ -95,8 +96,12 @@ function planAll(rows: RawRow[], beats: BeatInput[], now: number, rules: Account
     if (plan.session) {
       const next = { ...row, ...plan.session };
       current.set(beat.sessionId, next);
-      const readBeats = writes.sessions.get(beat.sessionId)?.readBeats ?? row.beats;
-      writes.sessions.set(beat.sessionId, { ...next, readBeats });
+      const read = writes.sessions.get(beat.sessionId)?.read ?? {
+        beats: row.beats,
+        engagedMs: row.engagedMs,
+        lastActivityAt: row.lastActivityAt,
+      };
+      writes.sessions.set(beat.sessionId, { ...next, read });
     }
     if (plan.closedSpan) writes.spans.push({ pk: row.pk, ...plan.closedSpan });
     if (plan.page) {
@@ -114,7 +119,12 @@ function planAll(rows: RawRow[], beats: BeatInput[], now: number, rules: Account
   return writes;
 }
 
-/** One statement (so one commit): returns the pks whose version still matched and were written. */
+/**
+ * One statement (so one commit): returns the pks whose version still matched and were written. It
+ * also appends the rollup deltas of the sessions and pages it updates (rollups-sql.ts): a session
+ * row written here is the row read, since only beats change engaged time and last activity and
+ * every beat bumps the version.
+ */
 async function writeOptimistic(pool: pg.Pool | pg.PoolClient, writes: Writes): Promise<Set<number>> {
   if (writes.sessions.size === 0) return new Set();
   const rows = [...writes.sessions.values()];
@@ -123,14 +133,20 @@ async function writeOptimistic(pool: pg.Pool | pg.PoolClient, writes: Writes): P
     name: 'dwell-beat-write',
     text: `WITH v AS (
        SELECT * FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::int[],
-         $8::text[], $9::text[], $10::bigint[], $11::bigint[])
-         AS v(pk, read_beats, last_activity_at, ended_at, engaged_ms, last_seq, beats, current_url, span_url, span_start, span_end)
+         $8::text[], $9::text[], $10::bigint[], $11::bigint[], $20::bigint[], $21::bigint[])
+         AS v(pk, read_beats, last_activity_at, ended_at, engaged_ms, last_seq, beats, current_url, span_url, span_start,
+           span_end, read_engaged_ms, read_last_activity_at)
      ), u AS (
        UPDATE sessions AS s SET last_activity_at = v.last_activity_at, ended_at = v.ended_at, engaged_ms = v.engaged_ms,
          last_seq = v.last_seq, beats = v.beats, current_url = v.current_url,
          span_url = v.span_url, span_start = v.span_start, span_end = v.span_end
        FROM v WHERE s.pk = v.pk AND s.beats = v.read_beats
-       RETURNING s.pk
+       RETURNING s.pk, s.started_at, coalesce('e:' || s.email, 'v:' || s.visitor_id) AS who, s.engaged_ms,
+         s.last_activity_at, v.read_engaged_ms, v.read_last_activity_at
+     ), deltas AS (
+       INSERT INTO rollup_pending (day, who, old_ms, new_ms, last_at)
+       SELECT (u.started_at / ${DAY_MS})::int, u.who, u.read_engaged_ms, u.engaged_ms, u.last_activity_at FROM u
+       WHERE u.engaged_ms <> u.read_engaged_ms OR u.last_activity_at <> u.read_last_activity_at
      ), new_spans AS (
        INSERT INTO spans (session_pk, url, start_at, end_at)
        SELECT x.pk, x.url, x.start_at, x.end_at FROM unnest($12::bigint[], $13::text[], $14::bigint[], $15::bigint[])
@@ -144,11 +160,20 @@ async function writeOptimistic(pool: pg.Pool | pg.PoolClient, writes: Writes): P
        ON CONFLICT (session_pk, url) DO UPDATE SET
          engaged_ms = session_pages.engaged_ms + excluded.engaged_ms,
          max_scroll = GREATEST(session_pages.max_scroll, excluded.max_scroll)
+       RETURNING session_pk, url, xmax <> 0 AS updated
+     ), page_deltas AS (
+       -- Pages inserted are counted by their trigger; time added to existing ones is counted here.
+       INSERT INTO rollup_pages_pending (day, url, sessions, engaged_ms)
+       SELECT (u.started_at / ${DAY_MS})::int, p.url, 0, y.engaged_ms
+       FROM new_pages p JOIN u ON u.pk = p.session_pk
+         JOIN unnest($16::bigint[], $17::text[], $18::bigint[]) AS y(pk, url, engaged_ms)
+           ON y.pk = p.session_pk AND y.url = p.url
+       WHERE p.updated AND y.engaged_ms <> 0
      )
      SELECT pk FROM u`,
     values: [
       rows.map((r) => r.pk),
-      rows.map((r) => r.readBeats),
+      rows.map((r) => r.read.beats),
       ...sessionColumns(rows),
       writes.spans.map((s) => s.pk),
       writes.spans.map((s) => s.url),
@@ -158,6 +183,8 @@ async function writeOptimistic(pool: pg.Pool | pg.PoolClient, writes: Writes): P
       pages.map((p) => p.url),
       pages.map((p) => p.creditedMs),
       pages.map((p) => p.scroll),
+      rows.map((r) => r.read.engagedMs),
+      rows.map((r) => r.read.lastActivityAt),
     ],
   });
   return new Set(applied.map((r) => r.pk));

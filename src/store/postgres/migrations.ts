@@ -2,6 +2,7 @@
 // Append new migrations; never edit an applied one.
 
 import type { Migration } from '../sqlite/migrations.ts';
+import { rollupsSql } from './rollups-sql.ts';
 
 export const migrations: Migration[] = [
   {
@@ -94,8 +95,7 @@ export const migrations: Migration[] = [
   {
     version: 3,
     name: 'query indexes',
-    // SQLite keeps trigger-maintained rollups (its version 3); PostgreSQL answers the same queries
-    // with aggregates over these indexes instead (see queries/get-stats.ts), so no rollup tables.
+    // Until version 5 stats and visitors were aggregates over these indexes; since then rollups.
     sql: `
       -- Sessions that visited a page (the url filter of the sessions list and of stats).
       CREATE INDEX session_pages_url ON session_pages (url, session_pk);
@@ -117,4 +117,6 @@ export const migrations: Migration[] = [
       DROP INDEX IF EXISTS sessions_live;
     `,
   },
+  // Stats and the visitors list read rollups instead of every session of the range (rollups-sql.ts).
+  { version: 5, name: 'query rollups kept by appended deltas', sql: rollupsSql },
 ];

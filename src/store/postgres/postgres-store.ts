@@ -25,10 +25,13 @@ import * as gate from './gate.ts';
 import { migrations } from './migrations.ts';
 import { createPool, guardEachPg, guardPg, type PoolOptions } from './pool.ts';
 import * as query from './queries/index.ts';
+import { foldRollups } from './rollup-fold.ts';
 
 const CLOCK = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
 /** Batches in flight at once; each holds one pooled connection for its transaction. */
 const MAX_CONCURRENT_BATCHES = 4;
+/** How often each instance folds the rollup deltas when nobody reads them (rollup-fold.ts). */
+const FOLD_EVERY_MS = 1_000;
 
 interface PendingBeat {
   beat: BeatInput;
@@ -50,6 +53,8 @@ export class PostgresStore implements Store {
   private scheduled = false;
   private closed = false;
   private readonly drained = new Set<() => void>();
+  private foldTimer: NodeJS.Timeout | null = null;
+  private timedFold: Promise<unknown> | null = null;
 
   constructor(options: PostgresStoreOptions) {
     this.pool = createPool(options);
@@ -95,6 +100,22 @@ export class PostgresStore implements Store {
         client.release();
       }
     });
+    if (!this.foldTimer && !this.closed) {
+      // Skipped while another instance folds; a failure (database down) leaves the deltas for later.
+      this.foldTimer = setInterval(() => {
+        this.timedFold ??= foldRollups(this.pool, { wait: false })
+          .catch(() => {})
+          .finally(() => {
+            this.timedFold = null;
+          });
+      }, FOLD_EVERY_MS);
+      this.foldTimer.unref();
+    }
+  }
+
+  /** Applies the rollup deltas (rollup-fold.ts); every read of the rollups does first. */
+  foldRollups(): Promise<number> {
+    return guardPg(() => foldRollups(this.pool, { wait: true }));
   }
 
   async createSession(session: NewSession): Promise<{ startedAt: number }> {
@@ -212,9 +233,11 @@ export class PostgresStore implements Store {
     return guardPg(() => query.listSessions(this.pool, filter, limit, cursor));
   }
   async listVisitors(visitors: VisitorQuery): Promise<VisitorList> {
+    await this.foldRollups();
     return guardPg(() => query.listVisitors(this.pool, visitors));
   }
   async getStats(stats: StatsQuery): Promise<Stats> {
+    if (stats.email === undefined && stats.url === undefined) await this.foldRollups();
     return guardPg(() => query.getStats(this.pool, stats));
   }
   async listLiveSessions(since: number, limit: number): Promise<LiveSession[]> {
@@ -236,7 +259,10 @@ export class PostgresStore implements Store {
     sessions: Iterable<ImportedSession>,
     onProgress?: (done: number) => void,
   ): Promise<number> {
-    return guardPg(() => query.importSessions(this.pool, sessions, onProgress));
+    const imported = await guardPg(() => query.importSessions(this.pool, sessions, onProgress));
+    // Folded now, in one go, rather than by the first query or a timer tick racing the next import.
+    await this.foldRollups();
+    return imported;
   }
 
   async ping(): Promise<void> {
@@ -246,10 +272,12 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.foldTimer) clearInterval(this.foldTimer);
     if (this.inFlight > 0 || this.queue.length > 0) {
       this.schedule();
       await new Promise<void>((resolve) => this.drained.add(resolve));
     }
+    await this.timedFold;
     await this.pool.end();
   }
 }

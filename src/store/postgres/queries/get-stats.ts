@@ -1,5 +1,6 @@
-// Stats over a range of UTC days, as aggregates over the sessions (PostgreSQL keeps no rollups:
-// migration 3). The arithmetic after the SQL is SQLite's (stats-math.ts), so both engines agree.
+// Stats over a range of UTC days. Unfiltered, everything comes from the rollups (migration 5, kept
+// folded by the store before this runs); with an email or url filter, from aggregates over the
+// sessions. The arithmetic after the SQL is SQLite's (stats-math.ts), so both engines agree.
 
 import type pg from 'pg';
 import type { Stats, StatsQuery } from '../../query-types.ts';
@@ -10,6 +11,44 @@ const TOP_PAGES = 100;
 const WHO = "coalesce('e:' || s.email, 'v:' || s.visitor_id)";
 
 export async function getStats(db: pg.Pool, query: StatsQuery): Promise<Stats> {
+  return query.email === undefined && query.url === undefined
+    ? fromRollups(db, query)
+    : fromSessions(db, query);
+}
+
+async function fromRollups(db: pg.Pool, query: StatsQuery): Promise<Stats> {
+  const { fromDay, toDay } = dayRange(query.from, query.to);
+  const range = [fromDay, toDay];
+  const inRange = 'day >= $1::int AND day < $2::int';
+  const [days, seconds, people, byPage] = await Promise.all([
+    db.query<{ day: number; sessions: number; engaged: number }>(
+      `SELECT day, sessions, engaged_ms AS engaged FROM rollup_days WHERE ${inRange} AND sessions > 0`,
+      range,
+    ),
+    db.query<{ seconds: number; sessions: number }>(
+      `SELECT seconds, sum(sessions)::bigint AS sessions FROM rollup_durations WHERE ${inRange}
+       GROUP BY seconds HAVING sum(sessions) > 0 ORDER BY seconds`,
+      range,
+    ),
+    db.query<{ visitors: number }>(
+      // A person counts once: on the first of its days in the range (prev_day before the range).
+      `SELECT count(*)::int AS visitors FROM rollup_visitor_days WHERE ${inRange}
+       AND (prev_day IS NULL OR prev_day < $1::int)`,
+      range,
+    ),
+    db.query<Stats['byPage'][number]>(
+      `SELECT url, sum(sessions)::int AS sessions, sum(engaged_ms)::bigint AS "engagedMs" FROM rollup_pages
+       WHERE ${inRange} GROUP BY url HAVING sum(sessions) > 0
+       ORDER BY "engagedMs" DESC, url COLLATE "C" LIMIT ${TOP_PAGES}`,
+      range,
+    ),
+  ]);
+  const byDay = new Map(days.rows.map((r) => [r.day, { sessions: r.sessions, engagedMs: r.engaged }]));
+  const distribution: Distribution = seconds.rows.map((r) => [r.seconds, r.sessions]);
+  return assembleStats(fromDay, toDay, byDay, distribution, people.rows[0]?.visitors ?? 0, byPage.rows);
+}
+
+async function fromSessions(db: pg.Pool, query: StatsQuery): Promise<Stats> {
   const { fromDay, toDay } = dayRange(query.from, query.to);
   const params = new SqlParams();
   // A session belongs to the UTC day it started; with a url filter, its time on that page counts.

@@ -1,6 +1,6 @@
 // Writes complete sessions (with pages and closed spans) in one transaction, a thousand sessions
 // per statement through unnest(): the demo seeder and the benchmark load large sets this way.
-// PostgreSQL keeps no rollups (migration 3), so there is nothing to rebuild afterwards; but the
+// The rollup triggers leave one delta per session and page, which the store folds right after; the
 // planner's statistics are refreshed at once, because until autovacuum gets to a table that just
 // grew by a million rows (and never, where it is off) the planner guesses its sizes, and a page of
 // 50 sessions took 200 ms instead of 4.

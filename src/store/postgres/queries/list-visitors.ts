@@ -1,7 +1,7 @@
-// People of a range of UTC days (an email, else a visitor key), most recently seen first, as
-// aggregates over the sessions. Overlapping sessions of one person (two tabs at once) count once:
-// engaged time is corrected by the overlap of their engaged spans (sum of span lengths minus the
-// length of their union), as on SQLite.
+// People of a range of UTC days (an email, else a visitor key), most recently seen first, from the
+// visitor-day rollup (migration 5, kept folded by the store before this runs). Overlapping
+// sessions of one person (two tabs at once) count once: engaged time is corrected by the overlap of
+// their engaged spans (sum of span lengths minus the length of their union), as on SQLite.
 
 import type pg from 'pg';
 import { unionLength } from '../../../accounting/spans.ts';
@@ -17,16 +17,14 @@ const WHO = `coalesce('e:' || s.email, 'v:' || s.visitor_id)`;
 
 interface Person {
   who: string;
-  day: number;
-  last_at: number;
   sessions: number;
   engaged: number;
   first: number;
   last: number;
 }
 
-function encodeCursor(p: Person): string {
-  return Buffer.from(JSON.stringify([p.day, p.last_at, p.who])).toString('base64url');
+function encodeCursor(row: { day: number; last_at: number; who: string }): string {
+  return Buffer.from(JSON.stringify([row.day, row.last_at, row.who])).toString('base64url');
 }
 
 function decodeCursor(cursor: string): [number, number, string] {
@@ -47,42 +45,52 @@ function decodeCursor(cursor: string): [number, number, string] {
 
 export async function listVisitors(db: pg.Pool, query: VisitorQuery): Promise<VisitorList> {
   const { fromDay, toDay } = dayRange(query.from, query.to);
-  const range = [fromDay * DAY_MS, toDay * DAY_MS];
-  const inRange = `s.started_at >= $1::bigint AND s.started_at < $2::bigint AND ${WHO} IS NOT NULL`;
-  const params: unknown[] = [...range, query.limit + 1];
+  const params: unknown[] = [fromDay, toDay, query.limit + 1];
   let after = '';
   if (query.cursor !== undefined) {
     params.push(...decodeCursor(query.cursor));
-    after = 'WHERE (day, last_at, who) < ($4::bigint, $5::bigint, $6::text COLLATE "C")';
+    after = 'AND (r.day, r.last_at, r.who) < ($4::int, $5::bigint, $6::text COLLATE "C")';
   }
-  // A person's place in the order is its last day in the range, then its last activity on that day.
+  // A person's place in the order is its last day in the range: rows with no later day in range.
   const [page, count] = await Promise.all([
-    db.query<Person>(
-      `WITH people AS (
-         SELECT ${WHO} COLLATE "C" AS who, max(s.started_at / ${DAY_MS}) AS day,
-           (array_agg(s.last_activity_at ORDER BY s.started_at / ${DAY_MS} DESC, s.last_activity_at DESC))[1] AS last_at,
-           count(*)::int AS sessions, sum(s.engaged_ms)::bigint AS engaged,
-           min(s.started_at) AS first, max(s.last_activity_at) AS last
-         FROM sessions s WHERE ${inRange} GROUP BY 1)
-       SELECT * FROM people ${after} ORDER BY day DESC, last_at DESC, who DESC LIMIT $3`,
+    db.query<{ who: string; day: number; last_at: number }>(
+      `SELECT r.who, r.day, r.last_at FROM rollup_visitor_days r
+       WHERE r.day >= $1::int AND r.day < $2::int AND r.sessions > 0 ${after}
+         AND NOT EXISTS (SELECT 1 FROM rollup_visitor_days n
+           WHERE n.who = r.who AND n.day > r.day AND n.day < $2::int AND n.sessions > 0)
+       ORDER BY r.day DESC, r.last_at DESC, r.who DESC LIMIT $3`,
       params,
     ),
     db.query<{ total: number }>(
-      `SELECT count(DISTINCT ${WHO})::int AS total FROM sessions s WHERE ${inRange}`,
-      range,
+      `SELECT count(*)::int AS total FROM rollup_visitor_days
+       WHERE day >= $1::int AND day < $2::int AND (prev_day IS NULL OR prev_day < $1::int)`,
+      [fromDay, toDay],
     ),
   ]);
   const more = page.rows.length > query.limit;
   const rows = more ? page.rows.slice(0, query.limit) : page.rows;
+  const totals = await db.query<Person>(
+    `SELECT who, sum(sessions)::int AS sessions, sum(engaged_ms)::bigint AS engaged,
+       min(first_at) AS first, max(last_at) AS last
+     FROM rollup_visitor_days WHERE who = ANY($1::text[]) AND day >= $2::int AND day < $3::int
+     GROUP BY who`,
+    [rows.map((r) => r.who), fromDay, toDay],
+  );
+  const byWho = new Map(totals.rows.map((p) => [p.who, p]));
+  const people = rows.flatMap((r) => {
+    const person = byWho.get(r.who);
+    return person ? [person] : [];
+  });
+  const range = [fromDay * DAY_MS, toDay * DAY_MS];
   const corrected = await unionEngaged(
     db,
-    rows.filter((p) => p.sessions > 1).map((p) => p.who),
+    people.filter((p) => p.sessions > 1).map((p) => p.who),
     range,
   );
   const last = rows[rows.length - 1];
   return {
     total: count.rows[0]?.total ?? 0,
-    items: rows.map((p) => toVisitor(p, corrected.get(p.who) ?? p.engaged)),
+    items: people.map((p) => toVisitor(p, corrected.get(p.who) ?? p.engaged)),
     nextCursor: more && last ? encodeCursor(last) : null,
   };
 }

@@ -1,0 +1,227 @@
+// PostgreSQL's rollups (migration 5, rollups-sql.ts) are kept by deltas that triggers append and a
+// fold applies. Whatever mix of session starts, beats, imports, moves to another person, purges and
+// reads happens — from two instances at once — the folded rollups must equal what a rebuild from
+// the sessions computes. (Time is the database's clock here, so days differ through imports.)
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { rebuildRollupsSql } from '../../src/store/postgres/rollups-sql.ts';
+import { dropSchema, POSTGRES_URL, postgresSkipReason, testSchemaName } from './engines.ts';
+
+const rules = { intervalMs: 5_000, timeoutMs: 600_000, toleranceMs: 1_000 };
+const DAY = 86_400_000;
+
+const ROLLUPS = {
+  rollup_days: 'SELECT day, sessions, engaged_ms FROM rollup_days WHERE sessions <> 0 ORDER BY 1',
+  rollup_durations: 'SELECT day, seconds, sessions FROM rollup_durations WHERE sessions <> 0 ORDER BY 1, 2',
+  rollup_pages: 'SELECT day, url, sessions, engaged_ms FROM rollup_pages WHERE sessions <> 0 ORDER BY 1, 2',
+  rollup_visitor_days: `SELECT day, who, sessions, engaged_ms, first_at, last_at, prev_day
+    FROM rollup_visitor_days ORDER BY 1, 2`,
+};
+
+async function readRollups(client: { query: PostgresStore['pool']['query'] }) {
+  const entries = [];
+  for (const [name, sql] of Object.entries(ROLLUPS)) entries.push([name, (await client.query(sql)).rows]);
+  return Object.fromEntries(entries);
+}
+
+/** The rollups as kept, and as a rebuild computes them from the same sessions (rolled back). */
+async function keptAndRebuilt(store: PostgresStore) {
+  await store.foldRollups();
+  const client = await store.pool.connect();
+  try {
+    const kept = await readRollups(client);
+    await client.query('BEGIN');
+    await client.query(rebuildRollupsSql);
+    const rebuilt = await readRollups(client);
+    await client.query('ROLLBACK');
+    return { kept, rebuilt };
+  } finally {
+    client.release();
+  }
+}
+
+const action = fc.oneof(
+  fc.record({
+    kind: fc.constant('start' as const),
+    who: fc.constantFrom('va', 'vb', 'vc'),
+    email: fc.option(fc.constantFrom('a@x.test', 'b@x.test'), { nil: null }),
+  }),
+  fc.record({
+    kind: fc.constant('beat' as const),
+    session: fc.nat(),
+    engagedMs: fc.integer({ min: 0, max: 9_000 }),
+    url: fc.constantFrom('/a', '/b', '/c'),
+    final: fc.boolean(),
+    instance: fc.constantFrom(0, 1),
+  }),
+  fc.record({ kind: fc.constant('purge' as const), agoMs: fc.integer({ min: 0, max: 3 * DAY }) }),
+  fc.record({ kind: fc.constant('read' as const), instance: fc.constantFrom(0, 1) }),
+  // A finished session written whole, on any of the last three days.
+  fc.record({
+    kind: fc.constant('import' as const),
+    who: fc.constantFrom('va', 'vd'),
+    agoMs: fc.integer({ min: 0, max: 3 * DAY }),
+    seconds: fc.integer({ min: 1, max: 600 }),
+  }),
+  // A session handed to another person (an email attached later): it moves between visitor-days.
+  fc.record({
+    kind: fc.constant('move' as const),
+    session: fc.nat(),
+    email: fc.option(fc.constantFrom('a@x.test', 'c@x.test'), { nil: null }),
+  }),
+);
+
+describe('PostgreSQL rollups', { skip: await postgresSkipReason() }, () => {
+  it('equal a rebuild from the sessions after any mix of writes from two instances', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 40 }), async (actions) => {
+        const schema = testSchemaName();
+        const stores = [0, 1].map(() => new PostgresStore({ url: POSTGRES_URL, schema, rules, max: 3 }));
+        try {
+          await Promise.all(stores.map((s) => s.migrate()));
+          const [first] = stores as [PostgresStore, PostgresStore];
+          const now = await first.now();
+          const ids: string[] = [];
+          const seqs = new Map<string, number>();
+          const beats: Promise<unknown>[] = [];
+          let imported = 0;
+          for (const step of actions) {
+            if (step.kind === 'start') {
+              const id = `s${ids.length}`;
+              await first.createSession({
+                id,
+                tokenHash: null,
+                email: step.email,
+                visitorId: step.who,
+                entryUrl: '/a',
+                referrer: null,
+                screen: null,
+                lang: null,
+              });
+              ids.push(id);
+            } else if (step.kind === 'beat' && ids.length > 0) {
+              const id = ids[step.session % ids.length]!;
+              const seq = (seqs.get(id) ?? 0) + 1;
+              seqs.set(id, seq);
+              // Not awaited: beats of both instances are in flight together with what follows.
+              beats.push(
+                stores[step.instance]!.recordBeat({
+                  sessionId: id,
+                  trusted: true,
+                  seq,
+                  engagedMs: step.engagedMs,
+                  url: step.url,
+                  final: step.final,
+                }),
+              );
+            } else if (step.kind === 'purge') {
+              await first.purgeSessions(now - step.agoMs);
+            } else if (step.kind === 'read') {
+              await stores[step.instance]!.getStats({ from: now - 4 * DAY, to: now + DAY });
+            } else if (step.kind === 'import') {
+              const startedAt = now - step.agoMs;
+              const end = startedAt + step.seconds * 1000;
+              await first.importSessions([
+                {
+                  id: `i${imported++}`,
+                  startedAt,
+                  lastActivityAt: end,
+                  endedAt: end,
+                  engagedMs: step.seconds * 1000,
+                  beats: step.seconds,
+                  email: null,
+                  visitorId: step.who,
+                  entryUrl: '/a',
+                  referrer: null,
+                  screen: null,
+                  lang: null,
+                  pages: [{ url: '/a', engagedMs: step.seconds * 1000, maxScroll: null }],
+                  spans: [{ url: '/a', start: startedAt, end }],
+                },
+              ]);
+            } else if (step.kind === 'move' && ids.length > 0) {
+              await first.pool.query('UPDATE sessions SET email = $1 WHERE id = $2', [
+                step.email,
+                ids[step.session % ids.length],
+              ]);
+            }
+          }
+          await Promise.allSettled(beats);
+          const { kept, rebuilt } = await keptAndRebuilt(first);
+          assert.deepEqual(kept, rebuilt);
+        } finally {
+          await Promise.all(stores.map((s) => s.close()));
+          await dropSchema(schema);
+        }
+      }),
+      {
+        numRuns: 30,
+        includeErrorInReport: true,
+        examples: [
+          // A visitor-day that loses its first session must take its first activity from the next.
+          [
+            [
+              { kind: 'start', who: 'va', email: null },
+              { kind: 'start', who: 'va', email: null },
+              { kind: 'move', session: 0, email: 'c@x.test' },
+            ],
+          ],
+          // A page that already has time gains more in a later batch.
+          [
+            [
+              { kind: 'start', who: 'va', email: null },
+              { kind: 'beat', session: 0, engagedMs: 3_000, url: '/a', final: false, instance: 0 },
+              { kind: 'read', instance: 0 },
+              { kind: 'beat', session: 0, engagedMs: 3_000, url: '/a', final: false, instance: 1 },
+            ],
+          ],
+          // A purge takes the earlier of two imported sessions of one person and day.
+          [
+            [
+              { kind: 'import', who: 'vd', agoMs: 7_200_000, seconds: 60 },
+              { kind: 'import', who: 'vd', agoMs: 3_600_000, seconds: 60 },
+              { kind: 'purge', agoMs: 5_000_000 },
+            ],
+          ],
+        ],
+      },
+    );
+  });
+
+  it('folds the deltas on its own, about every second, and stats read them folded', async () => {
+    const schema = testSchemaName();
+    const store = new PostgresStore({ url: POSTGRES_URL, schema, rules, max: 3 });
+    try {
+      await store.migrate();
+      await store.createSession({
+        id: 's1',
+        tokenHash: null,
+        email: null,
+        visitorId: 'va',
+        entryUrl: '/a',
+        referrer: null,
+        screen: null,
+        lang: null,
+      });
+      const pending = async () =>
+        (await store.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM rollup_pending')).rows[0]!.n;
+      assert.equal(await pending(), 1, 'a start leaves one delta');
+      const deadline = Date.now() + 5_000;
+      while ((await pending()) > 0) {
+        assert.ok(Date.now() < deadline, 'the timer folds within a few seconds');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const days = await store.pool.query<{ sessions: number }>('SELECT sessions FROM rollup_days');
+      assert.deepEqual(
+        days.rows.map((r) => r.sessions),
+        [1],
+      );
+    } finally {
+      await store.close();
+      await dropSchema(schema);
+    }
+  });
+});
