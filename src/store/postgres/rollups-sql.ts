@@ -25,6 +25,9 @@ const DAY = 86_400_000;
 const who = (row: string) => `coalesce('e:' || ${row}.email, 'v:' || ${row}.visitor_id)`;
 const day = (row: string) => `(${row}.started_at / ${DAY})::int`;
 
+const QUEUE =
+  'autovacuum_vacuum_threshold = 10000, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_cost_delay = 0';
+
 const tablesSql = `
   -- fillfactor 50: a fold's updates find room on their own page and stay heap-only (HOT), writing
   -- no index entry; no index covers a column a fold changes.
@@ -64,6 +67,8 @@ const tablesSql = `
   CREATE INDEX rollup_visitor_days_who ON rollup_visitor_days (who, day);
   CREATE INDEX rollup_visitor_days_first ON rollup_visitor_days (day, prev_day);
 
+  -- Queues: rows come and go every second, and a fold scans what is there, dead rows included, so
+  -- autovacuum comes after 10,000 dead rows rather than after a fifth of a table that is mostly empty.
   CREATE TABLE rollup_pending (
     day INTEGER NOT NULL,
     who TEXT,
@@ -71,13 +76,13 @@ const tablesSql = `
     new_ms BIGINT,
     first_at BIGINT,
     last_at BIGINT
-  );
+  ) WITH (${QUEUE});
   CREATE TABLE rollup_pages_pending (
     day INTEGER NOT NULL,
     url TEXT NOT NULL,
     sessions INTEGER NOT NULL,
     engaged_ms BIGINT NOT NULL
-  );
+  ) WITH (${QUEUE});
 `;
 
 const added = (row: string) =>
