@@ -1,7 +1,7 @@
-// Applies the deltas the triggers left in rollup_pending and rollup_pages_pending (rollups-sql.ts)
-// to the rollups, in one transaction under an advisory lock, so only one instance folds at a time
-// and no two folds lock rollup rows in different orders. Rows appended while a fold runs are not in
-// its snapshot: they stay for the next one.
+// Applies the deltas that triggers and beats left in rollup_pending and rollup_pages_pending
+// (rollups-sql.ts) to the rollups, in transactions of up to 20,000 deltas under an advisory lock,
+// so only one instance folds at a time and no two folds lock rollup rows in different orders. Rows
+// appended while a fold runs are not in its snapshot: they stay for the next one.
 //
 // A fold is exact however many deltas came in between: a session's successive rows telescope (old →
 // new, new → newer), so their sum is the move from its first state to its last. A visitor-day that
@@ -10,9 +10,9 @@
 // (prev_day).
 
 import type pg from 'pg';
+import { DAY_MS as DAY } from '../stats-math.ts';
 
 const LOCK = "hashtext('dwell_rollup_fold')";
-const DAY = 86_400_000;
 
 /** Deltas per fold transaction, so a fold (after a big import too) holds its lock briefly. */
 const CHUNK = 20_000;

@@ -10,17 +10,17 @@
 // bulk under an advisory lock: every second, and before every read of the rollups, so a query never
 // sees them stale. Triggers append them for rows inserted, deleted or moved to another person
 // (starts, imports, purges); a beat's updates of a session and its page totals are appended by the
-// beat's own statement (beat-batch.ts). Statement triggers on every UPDATE cost the beat path about
-// a fifth of its throughput (old and new rows copied into transition tables and joined), and the
-// beat's statement already knows both sides. Beats are the only writer of engaged time, last
-// activity and page time, and the property test (test/store/postgres-rollups.test.ts) holds both
-// routes to a rebuild.
+// beat's own statement (beat-batch.ts). Statement triggers on every UPDATE (old and new rows copied
+// into transition tables and joined) cost the beat path a quarter of its beats/s in an A/B, twice
+// what the statement's own appends cost, and the beat's statement already knows both sides. Beats
+// are the only writer of engaged time, last activity and page time, and the property test
+// (test/store/postgres-rollups.test.ts) holds both routes to a rebuild.
 //
 // A session delta moves one session from its old state to its new one: old_ms NULL means it did not
 // exist before (a start or an import), new_ms NULL that it is gone (a purge). A session moved to
 // another person or start leaves one row for each side.
 
-const DAY = 86_400_000;
+import { DAY_MS as DAY } from '../stats-math.ts';
 
 const who = (row: string) => `coalesce('e:' || ${row}.email, 'v:' || ${row}.visitor_id)`;
 const day = (row: string) => `(${row}.started_at / ${DAY})::int`;
