@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import pg from 'pg';
+import { migrations } from '../../src/store/postgres/migrations.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { rebuildRollupsSql } from '../../src/store/postgres/rollups-sql.ts';
 import { dropSchema, POSTGRES_URL, postgresSkipReason, testSchemaName } from './engines.ts';
@@ -222,6 +224,67 @@ describe('PostgreSQL rollups', { skip: await postgresSkipReason() }, () => {
     } finally {
       await store.close();
       await dropSchema(schema);
+    }
+  });
+
+  it('are built by migration 5 from the sessions a database already holds', async () => {
+    // The same sessions written before migration 5 (no rollups yet) and after it (kept by deltas).
+    const now = Date.UTC(2026, 10, 20, 12);
+    const write = async (db: pg.ClientBase | pg.Pool) => {
+      for (let i = 0; i < 40; i++) {
+        const startedAt = now - (i % 4) * DAY - i * 60_000;
+        const { rows } = await db.query<{ pk: number }>(
+          `INSERT INTO sessions (id, started_at, last_activity_at, engaged_ms, email, visitor_id)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING pk`,
+          [`m${i}`, startedAt, startedAt + 90_000, 1_000 * i, i % 5 === 0 ? 'a@x.test' : null, `v${i % 7}`],
+        );
+        await db.query(
+          `INSERT INTO session_pages (session_pk, url, engaged_ms) VALUES ($1, '/a', $2), ($1, $3, 500)`,
+          [rows[0]!.pk, 400 * i, `/p${i % 3}`],
+        );
+      }
+    };
+    const before = testSchemaName();
+    const after = testSchemaName();
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    const stores: PostgresStore[] = [];
+    try {
+      await client.query(`CREATE SCHEMA "${before}"; SET search_path = "${before}"`);
+      await client.query(
+        'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+      );
+      for (const migration of migrations.filter((m) => m.version < 5)) {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [
+          migration.version,
+          migration.name,
+        ]);
+      }
+      await write(client);
+      const upgraded = new PostgresStore({ url: POSTGRES_URL, schema: before, rules, max: 2 });
+      const fresh = new PostgresStore({ url: POSTGRES_URL, schema: after, rules, max: 2 });
+      stores.push(upgraded, fresh);
+      await upgraded.migrate();
+      await fresh.migrate();
+      await write(fresh.pool);
+      await fresh.foldRollups();
+      const rollups = async (store: PostgresStore) => {
+        const c = await store.pool.connect();
+        try {
+          return await readRollups(c);
+        } finally {
+          c.release();
+        }
+      };
+      const built = await rollups(upgraded);
+      assert.ok(built.rollup_visitor_days.length > 7, 'the fixture spans several people and days');
+      assert.deepEqual(built, await rollups(fresh));
+    } finally {
+      await client.end();
+      for (const store of stores) await store.close();
+      await dropSchema(before);
+      await dropSchema(after);
     }
   });
 });
