@@ -11,6 +11,7 @@ import { migrations } from '../../src/store/postgres/migrations.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { rebuildRollupsSql } from '../../src/store/postgres/rollups-sql.ts';
 import { dropSchema, POSTGRES_URL, postgresSkipReason, testSchemaName } from './engines.ts';
+import { beatFields, finishedSession, startAction, trackerSession } from './rollup-fixtures.ts';
 
 const rules = { intervalMs: 5_000, timeoutMs: 600_000, toleranceMs: 1_000 };
 const DAY = 86_400_000;
@@ -46,19 +47,8 @@ async function keptAndRebuilt(store: PostgresStore) {
 }
 
 const action = fc.oneof(
-  fc.record({
-    kind: fc.constant('start' as const),
-    who: fc.constantFrom('va', 'vb', 'vc'),
-    email: fc.option(fc.constantFrom('a@x.test', 'b@x.test'), { nil: null }),
-  }),
-  fc.record({
-    kind: fc.constant('beat' as const),
-    session: fc.nat(),
-    engagedMs: fc.integer({ min: 0, max: 9_000 }),
-    url: fc.constantFrom('/a', '/b', '/c'),
-    final: fc.boolean(),
-    instance: fc.constantFrom(0, 1),
-  }),
+  startAction,
+  fc.record({ ...beatFields, instance: fc.constantFrom(0, 1) }),
   fc.record({ kind: fc.constant('purge' as const), agoMs: fc.integer({ min: 0, max: 3 * DAY }) }),
   fc.record({ kind: fc.constant('read' as const), instance: fc.constantFrom(0, 1) }),
   // A finished session written whole, on any of the last three days.
@@ -93,16 +83,7 @@ describe('PostgreSQL rollups', { skip: await postgresSkipReason() }, () => {
           for (const step of actions) {
             if (step.kind === 'start') {
               const id = `s${ids.length}`;
-              await first.createSession({
-                id,
-                tokenHash: null,
-                email: step.email,
-                visitorId: step.who,
-                entryUrl: '/a',
-                referrer: null,
-                screen: null,
-                lang: null,
-              });
+              await first.createSession(trackerSession(id, step.who, step.email));
               ids.push(id);
             } else if (step.kind === 'beat' && ids.length > 0) {
               const id = ids[step.session % ids.length]!;
@@ -124,25 +105,8 @@ describe('PostgreSQL rollups', { skip: await postgresSkipReason() }, () => {
             } else if (step.kind === 'read') {
               await stores[step.instance]!.getStats({ from: now - 4 * DAY, to: now + DAY });
             } else if (step.kind === 'import') {
-              const startedAt = now - step.agoMs;
-              const end = startedAt + step.seconds * 1000;
               await first.importSessions([
-                {
-                  id: `i${imported++}`,
-                  startedAt,
-                  lastActivityAt: end,
-                  endedAt: end,
-                  engagedMs: step.seconds * 1000,
-                  beats: step.seconds,
-                  email: null,
-                  visitorId: step.who,
-                  entryUrl: '/a',
-                  referrer: null,
-                  screen: null,
-                  lang: null,
-                  pages: [{ url: '/a', engagedMs: step.seconds * 1000, maxScroll: null }],
-                  spans: [{ url: '/a', start: startedAt, end }],
-                },
+                finishedSession(`i${imported++}`, step.who, now - step.agoMs, step.seconds),
               ]);
             } else if (step.kind === 'move' && ids.length > 0) {
               await first.pool.query('UPDATE sessions SET email = $1 WHERE id = $2', [
@@ -198,16 +162,7 @@ describe('PostgreSQL rollups', { skip: await postgresSkipReason() }, () => {
     const store = new PostgresStore({ url: POSTGRES_URL, schema, rules, max: 3 });
     try {
       await store.migrate();
-      await store.createSession({
-        id: 's1',
-        tokenHash: null,
-        email: null,
-        visitorId: 'va',
-        entryUrl: '/a',
-        referrer: null,
-        screen: null,
-        lang: null,
-      });
+      await store.createSession(trackerSession('s1', 'va'));
       const pending = async () =>
         (await store.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM rollup_pending')).rows[0]!.n;
       assert.equal(await pending(), 1, 'a start leaves one delta');

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { rebuildRollupsSql } from '../../src/store/sqlite/rollups-sql.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { beatFields, finishedSession, startAction, trackerSession } from './rollup-fixtures.ts';
 
 const rules = { intervalMs: 5_000, timeoutMs: 600_000, toleranceMs: 1_000 };
 const DAY = 86_400_000;
@@ -66,18 +67,8 @@ function assertRollupsEqualRebuild(db: Database.Database, dir: string) {
 }
 
 const action = fc.oneof(
-  fc.record({
-    kind: fc.constant('start' as const),
-    who: fc.constantFrom('va', 'vb', 'vc'),
-    email: fc.option(fc.constantFrom('a@x.test', 'b@x.test'), { nil: null }),
-  }),
-  fc.record({
-    kind: fc.constant('beat' as const),
-    session: fc.nat(),
-    engagedMs: fc.integer({ min: 0, max: 9_000 }),
-    url: fc.constantFrom('/a', '/b', '/c'),
-    final: fc.boolean(),
-  }),
+  startAction,
+  fc.record(beatFields),
   fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 100, max: 9 * 3_600_000 }) }),
   fc.record({ kind: fc.constant('purge' as const), keepMs: fc.integer({ min: 0, max: 2 * DAY }) }),
   fc.record({ kind: fc.constant('read' as const) }),
@@ -104,16 +95,7 @@ describe('SQLite rollups', () => {
           for (const step of actions) {
             if (step.kind === 'start') {
               const id = `s${sessions.length}`;
-              await store.createSession({
-                id,
-                tokenHash: null,
-                email: step.email,
-                visitorId: step.who,
-                entryUrl: '/a',
-                referrer: null,
-                screen: null,
-                lang: null,
-              });
+              await store.createSession(trackerSession(id, step.who, step.email));
               sessions.push({ id, seq: 0 });
             } else if (step.kind === 'beat' && sessions.length > 0) {
               const session = sessions[step.session % sessions.length]!;
@@ -134,25 +116,13 @@ describe('SQLite rollups', () => {
             } else if (step.kind === 'read') {
               await store.getStats({ from: START - DAY, to: now + DAY });
             } else if (step.kind === 'import') {
-              const startedAt = now - step.agoMs;
-              const end = startedAt + step.seconds * 1000;
               await store.importSessions([
-                {
-                  id: `i${sessions.length}-${imported++}`,
-                  startedAt,
-                  lastActivityAt: end,
-                  endedAt: end,
-                  engagedMs: step.seconds * 1000,
-                  beats: step.seconds,
-                  email: null,
-                  visitorId: step.who,
-                  entryUrl: '/a',
-                  referrer: null,
-                  screen: null,
-                  lang: null,
-                  pages: [{ url: '/a', engagedMs: step.seconds * 1000, maxScroll: null }],
-                  spans: [{ url: '/a', start: startedAt, end }],
-                },
+                finishedSession(
+                  `i${sessions.length}-${imported++}`,
+                  step.who,
+                  now - step.agoMs,
+                  step.seconds,
+                ),
               ]);
             }
           }
@@ -190,16 +160,7 @@ describe('SQLite rollups', () => {
     const store = new SqliteStore({ path: join(dir, 'dwell.db'), rules, clock: () => now });
     try {
       await store.migrate();
-      await store.createSession({
-        id: 's1',
-        tokenHash: null,
-        email: null,
-        visitorId: 'va',
-        entryUrl: '/a',
-        referrer: null,
-        screen: null,
-        lang: null,
-      });
+      await store.createSession(trackerSession('s1', 'va'));
       for (let seq = 1; seq <= 3; seq++) {
         now += 5_000;
         await store.recordBeat({ sessionId: 's1', trusted: true, seq, engagedMs: 5_000, url: '/a' });

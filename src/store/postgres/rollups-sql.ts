@@ -91,50 +91,49 @@ const removed = (row: string) =>
   `SELECT ${day(row)}, ${who(row)}, ${row}.engaged_ms, NULL::bigint, NULL::bigint, NULL::bigint`;
 const PENDING = 'INSERT INTO rollup_pending (day, who, old_ms, new_ms, first_at, last_at)';
 
+/** A statement-level trigger on `table` whose body appends the deltas of its inserted or deleted rows. */
+function onRows(table: string, event: 'INSERT' | 'DELETE', body: string): string {
+  const name = `${table}_rollup_${event.toLowerCase()}`;
+  const rows = event === 'INSERT' ? 'NEW TABLE AS new_rows' : 'OLD TABLE AS old_rows';
+  return `
+  CREATE FUNCTION dwell_${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    ${body};
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER ${name} AFTER ${event} ON ${table}
+    REFERENCING ${rows} FOR EACH STATEMENT EXECUTE FUNCTION dwell_${name}();`;
+}
+
+const PAGES_PENDING = 'INSERT INTO rollup_pages_pending (day, url, sessions, engaged_ms)';
+
 const triggersSql = `
-  CREATE FUNCTION dwell_rollup_sessions_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-  BEGIN
-    ${PENDING} ${added('n')} FROM new_rows n;
-    RETURN NULL;
-  END $$;
-  CREATE FUNCTION dwell_rollup_sessions_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-  BEGIN
-    ${PENDING} ${removed('o')} FROM old_rows o;
-    RETURN NULL;
-  END $$;
+  ${onRows('sessions', 'INSERT', `${PENDING} ${added('n')} FROM new_rows n`)}
+  ${onRows('sessions', 'DELETE', `${PENDING} ${removed('o')} FROM old_rows o`)}
+
   -- Rare: a session handed to another person (an email attached later) or start moves as a whole.
-  CREATE FUNCTION dwell_rollup_sessions_move() RETURNS trigger LANGUAGE plpgsql AS $$
+  -- Row-level with a column list: a beat's UPDATE sets none of these, so it never fires for one.
+  CREATE FUNCTION dwell_sessions_rollup_move() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
     ${PENDING} ${removed('OLD')} UNION ALL ${added('NEW')};
     RETURN NULL;
   END $$;
-  CREATE TRIGGER sessions_rollup_insert AFTER INSERT ON sessions
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dwell_rollup_sessions_insert();
-  CREATE TRIGGER sessions_rollup_delete AFTER DELETE ON sessions
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dwell_rollup_sessions_delete();
-  -- Row-level with a column list: a beat's UPDATE sets none of these, so it never fires for one.
   CREATE TRIGGER sessions_rollup_move AFTER UPDATE OF email, visitor_id, started_at ON sessions
     FOR EACH ROW WHEN (${who('OLD')} IS DISTINCT FROM ${who('NEW')} OR OLD.started_at <> NEW.started_at)
-    EXECUTE FUNCTION dwell_rollup_sessions_move();
+    EXECUTE FUNCTION dwell_sessions_rollup_move();
 
   -- A page counts on the day its session started; its session still exists when its page rows
   -- change (a purge deletes pages before their sessions: queries/purge-sessions.ts).
-  CREATE FUNCTION dwell_rollup_pages_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-  BEGIN
-    INSERT INTO rollup_pages_pending (day, url, sessions, engaged_ms)
-      SELECT ${day('s')}, n.url, 1, n.engaged_ms FROM new_rows n JOIN sessions s ON s.pk = n.session_pk;
-    RETURN NULL;
-  END $$;
-  CREATE FUNCTION dwell_rollup_pages_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-  BEGIN
-    INSERT INTO rollup_pages_pending (day, url, sessions, engaged_ms)
-      SELECT ${day('s')}, o.url, -1, -o.engaged_ms FROM old_rows o JOIN sessions s ON s.pk = o.session_pk;
-    RETURN NULL;
-  END $$;
-  CREATE TRIGGER session_pages_rollup_insert AFTER INSERT ON session_pages
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dwell_rollup_pages_insert();
-  CREATE TRIGGER session_pages_rollup_delete AFTER DELETE ON session_pages
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dwell_rollup_pages_delete();
+  ${onRows(
+    'session_pages',
+    'INSERT',
+    `${PAGES_PENDING} SELECT ${day('s')}, n.url, 1, n.engaged_ms FROM new_rows n JOIN sessions s ON s.pk = n.session_pk`,
+  )}
+  ${onRows(
+    'session_pages',
+    'DELETE',
+    `${PAGES_PENDING} SELECT ${day('s')}, o.url, -1, -o.engaged_ms FROM old_rows o JOIN sessions s ON s.pk = o.session_pk`,
+  )}
 `;
 
 /** Every rollup computed from the sessions themselves; pending deltas are part of what it counts. */
