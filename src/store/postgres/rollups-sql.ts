@@ -29,26 +29,28 @@ const QUEUE =
   'autovacuum_vacuum_threshold = 10000, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_cost_delay = 0';
 
 const tablesSql = `
-  -- fillfactor 50: a fold's updates find room on their own page and stay heap-only (HOT), writing
-  -- no index entry; no index covers a column a fold changes.
+  -- fillfactor 90: a fold's updates find room on their own page and stay heap-only (HOT), writing
+  -- no index entry (no index covers a column a fold changes). Only today's rows are updated, so
+  -- more room would be wasted on every past day: measured under the ingest benchmark, 95 % of the
+  -- people's updates were HOT at 90 and all at 50, at the same beats/s, and 50 took 45 % more disk.
   CREATE TABLE rollup_days (
     day INTEGER PRIMARY KEY,
     sessions BIGINT NOT NULL,
     engaged_ms BIGINT NOT NULL
-  ) WITH (fillfactor = 50);
+  ) WITH (fillfactor = 90);
   CREATE TABLE rollup_durations (
     day INTEGER NOT NULL,
     seconds BIGINT NOT NULL,
     sessions BIGINT NOT NULL,
     PRIMARY KEY (day, seconds)
-  ) WITH (fillfactor = 50);
+  ) WITH (fillfactor = 90);
   CREATE TABLE rollup_pages (
     day INTEGER NOT NULL,
     url TEXT NOT NULL,
     sessions BIGINT NOT NULL,
     engaged_ms BIGINT NOT NULL,
     PRIMARY KEY (day, url)
-  ) WITH (fillfactor = 50);
+  ) WITH (fillfactor = 90);
   -- One row per person and day; "C" collation, so the visitors list's cursor orders as its key.
   -- prev_day is the previous day that person was seen, so "distinct people over a range" is a count
   -- of the range's rows with prev_day before it (no DISTINCT over every person of the range). Unlike
@@ -63,7 +65,7 @@ const tablesSql = `
     last_at BIGINT,
     prev_day INTEGER,
     PRIMARY KEY (day, who)
-  ) WITH (fillfactor = 50);
+  ) WITH (fillfactor = 90);
   CREATE INDEX rollup_visitor_days_who ON rollup_visitor_days (who, day);
   CREATE INDEX rollup_visitor_days_first ON rollup_visitor_days (day, prev_day);
 
