@@ -1,7 +1,8 @@
 // How the PostgreSQL engine writes a batch of beats. The fast path is optimistic and takes two
 // round trips with no explicit transaction: read the sessions, plan every beat in JS, then one
 // statement writes sessions, spans, pages and their rollup deltas together and commits — each
-// session row only if its `beats` counter is still what was read (every accepted beat increments it, so it is a version).
+// session row only if its `beats` counter is still what was read (every accepted beat increments
+// it, so it is a version).
 // Sessions another writer touched in between are planned again from a fresh read. After a few
 // such conflicts (one session beaten very hard from several instances) the batch falls back to a
 // transaction that locks the rows, which always makes progress.
