@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { newSessionId } from '../../src/server/session-id.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { vacuumRollups } from '../../src/store/postgres/rollup-fold.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 
 const rules = { intervalMs: 15_000, timeoutMs: 1_800_000, toleranceMs: 2_000 };
@@ -140,9 +141,9 @@ export async function seedPostgres(
   try {
     // The seed's rollup deltas are folded now, not by the server while it is being measured.
     await store.foldRollups();
+    await vacuumRollups(store.pool);
     await store.pool.query('VACUUM ANALYZE sessions');
     await store.pool.query('VACUUM ANALYZE seed_sessions');
-    await store.pool.query('VACUUM ANALYZE rollup_pending');
   } finally {
     await store.close();
   }

@@ -18,9 +18,9 @@ import type pg from 'pg';
 import type { AccountingRules } from '../../accounting/credit-beat.ts';
 import { type BeatPlan, planBeat, type SessionRow } from '../beat-plan.ts';
 import { type SessionColumns, toSessionRow } from '../session-row.ts';
-import { DAY_MS } from '../stats-math.ts';
 import type { BeatInput, BeatResult } from '../types.ts';
 import { withTransaction } from './pool.ts';
+import { day, who } from './rollups-sql.ts';
 
 const CLOCK = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
 const OPTIMISTIC_ATTEMPTS = 3;
@@ -142,11 +142,11 @@ async function writeOptimistic(pool: pg.Pool | pg.PoolClient, writes: Writes): P
          last_seq = v.last_seq, beats = v.beats, current_url = v.current_url,
          span_url = v.span_url, span_start = v.span_start, span_end = v.span_end
        FROM v WHERE s.pk = v.pk AND s.beats = v.read_beats
-       RETURNING s.pk, s.started_at, coalesce('e:' || s.email, 'v:' || s.visitor_id) AS who, s.engaged_ms,
+       RETURNING s.pk, ${day('s')} AS day, ${who('s')} AS who, s.engaged_ms,
          s.last_activity_at, v.read_engaged_ms, v.read_last_activity_at
      ), deltas AS (
        INSERT INTO rollup_pending (day, who, old_ms, new_ms, last_at)
-       SELECT (u.started_at / ${DAY_MS})::int, u.who, u.read_engaged_ms, u.engaged_ms, u.last_activity_at FROM u
+       SELECT u.day, u.who, u.read_engaged_ms, u.engaged_ms, u.last_activity_at FROM u
        WHERE u.engaged_ms <> u.read_engaged_ms OR u.last_activity_at <> u.read_last_activity_at
      ), new_spans AS (
        INSERT INTO spans (session_pk, url, start_at, end_at)
@@ -165,7 +165,7 @@ async function writeOptimistic(pool: pg.Pool | pg.PoolClient, writes: Writes): P
      ), page_deltas AS (
        -- Pages inserted are counted by their trigger; time added to existing ones is counted here.
        INSERT INTO rollup_pages_pending (day, url, sessions, engaged_ms)
-       SELECT (u.started_at / ${DAY_MS})::int, p.url, 0, y.engaged_ms
+       SELECT u.day, p.url, 0, y.engaged_ms
        FROM new_pages p JOIN u ON u.pk = p.session_pk
          JOIN unnest($16::bigint[], $17::text[], $18::bigint[]) AS y(pk, url, engaged_ms)
            ON y.pk = p.session_pk AND y.url = p.url

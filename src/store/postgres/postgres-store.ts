@@ -25,7 +25,7 @@ import * as gate from './gate.ts';
 import { migrations } from './migrations.ts';
 import { createPool, guardEachPg, guardPg, type PoolOptions } from './pool.ts';
 import * as query from './queries/index.ts';
-import { foldRollups, vacuumPending } from './rollup-fold.ts';
+import { foldRollups, vacuumPending, vacuumRollups } from './rollup-fold.ts';
 
 const CLOCK = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
 /** Batches in flight at once; each holds one pooled connection for its transaction. */
@@ -269,16 +269,9 @@ export class PostgresStore implements Store {
     onProgress?: (done: number) => void,
   ): Promise<number> {
     const imported = await guardPg(() => query.importSessions(this.pool, sessions, onProgress));
-    // Folded now, in one go, rather than by the first query or a timer tick racing the next import;
-    // then vacuumed, or every fold would scan the pending tables' million dead rows until autovacuum
-    // came by (a stats query took 80 ms instead of 20), and the count of people could not read its
-    // index alone.
+    // Folded now, in one go, rather than by the first query or a timer tick racing the next import.
     await this.foldRollups();
-    await guardPg(() =>
-      this.pool.query(
-        'VACUUM (ANALYZE) rollup_pending, rollup_pages_pending, rollup_visitor_days, rollup_days, rollup_durations, rollup_pages',
-      ),
-    );
+    await guardPg(() => vacuumRollups(this.pool));
     return imported;
   }
 

@@ -22,8 +22,10 @@
 
 import { DAY_MS as DAY } from '../stats-math.ts';
 
-const who = (row: string) => `coalesce('e:' || ${row}.email, 'v:' || ${row}.visitor_id)`;
-const day = (row: string) => `(${row}.started_at / ${DAY})::int`;
+/** A session row's person, as the rollups and the sessions_who index spell it. */
+export const who = (row: string) => `coalesce('e:' || ${row}.email, 'v:' || ${row}.visitor_id)`;
+/** A session row's UTC day, the one its rollups count it on. */
+export const day = (row: string) => `(${row}.started_at / ${DAY})::int`;
 
 const QUEUE =
   'autovacuum_vacuum_threshold = 10000, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_cost_delay = 0';
