@@ -71,12 +71,23 @@ export async function* guardEachPg<T>(items: AsyncIterator<T>): AsyncGenerator<T
   }
 }
 
-/** Runs `work` in one transaction on one pooled connection: committed if it resolves, else rolled back. */
+/**
+ * Runs `work` in one transaction on one pooled connection: committed if it resolves, else rolled
+ * back. pg-pool takes its error listener off a client while it is checked out, so a connection lost
+ * between two queries (a database restart) would be an uncaught 'error' event that ends the
+ * process; here it fails the transaction instead (its next query rejects), and the dead connection
+ * is handed back as broken, so the pool discards it.
+ */
 export async function withTransaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  let lost: Error | undefined;
+  const onLost = (error: Error) => {
+    lost = error;
+  };
+  client.on('error', onLost);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -86,6 +97,7 @@ export async function withTransaction<T>(
     await client.query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
-    client.release();
+    client.off('error', onLost);
+    client.release(lost);
   }
 }

@@ -23,7 +23,7 @@ import type { BeatInput, BeatResult, NewSession, SessionDetail, SessionRecord, S
 import { applyBeats } from './beat-batch.ts';
 import * as gate from './gate.ts';
 import { migrations } from './migrations.ts';
-import { createPool, guardEachPg, guardPg, type PoolOptions } from './pool.ts';
+import { createPool, guardEachPg, guardPg, type PoolOptions, withTransaction } from './pool.ts';
 import * as query from './queries/index.ts';
 import { foldRollups, vacuumPending, vacuumRollups } from './rollup-fold.ts';
 
@@ -72,10 +72,8 @@ export class PostgresStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    await guardPg(async () => {
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
+    await guardPg(() =>
+      withTransaction(this.pool, async (client) => {
         // Two instances starting together: one migrates, the other waits and finds nothing to do.
         // The lock comes first: even CREATE SCHEMA IF NOT EXISTS fails when two run at once.
         await client.query("SELECT pg_advisory_xact_lock(hashtext('dwell_migrations'))");
@@ -95,14 +93,8 @@ export class PostgresStore implements Store {
             [migration.version, migration.name],
           );
         }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    });
+      }),
+    );
     if (!this.foldTimer && !this.closed) {
       // Skipped while another instance folds; a failure (database down) leaves the deltas for later.
       this.foldTimer = setInterval(() => {
