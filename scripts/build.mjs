@@ -25,7 +25,7 @@ const browser = { bundle: true, platform: 'browser', target: 'es2019', logLevel:
 // The tracker: one minified IIFE for the <script> tag, and an ESM build for bundlers. ES2021 (optional
 // chaining, ??, ||=; Chrome 85, Firefox 79, Safari 14, all from 2020) spares the size budget the
 // down-levelled forms; an older browser fails to parse the script and is simply not tracked.
-// src/tracker/tsconfig.json drops "use strict"; no legal comments, no debugger statements.
+// packages/tracker/tsconfig.json drops "use strict"; no legal comments, no debugger statements.
 const tracker = {
   ...browser,
   target: 'es2021',
@@ -33,18 +33,18 @@ const tracker = {
   legalComments: 'none',
   drop: ['debugger'],
 };
-if (existsSync('src/tracker/index.ts')) {
+if (existsSync('packages/tracker/src/index.ts')) {
   await build({
     ...tracker,
-    entryPoints: ['src/tracker/index.ts'],
+    entryPoints: ['packages/tracker/src/index.ts'],
     outfile: 'dist/public/dwell.js',
     format: 'iife',
   });
 }
-if (existsSync('src/tracker/esm.ts')) {
+if (existsSync('packages/tracker/src/esm.ts')) {
   await build({
     ...tracker,
-    entryPoints: ['src/tracker/esm.ts'],
+    entryPoints: ['packages/tracker/src/esm.ts'],
     outfile: 'dist/public/dwell.esm.js',
     format: 'esm',
   });
