@@ -12,6 +12,7 @@ import type { Config } from '../config.ts';
 import type { Store } from '../store/types.ts';
 import { errors } from './errors.ts';
 import { gatePlugin } from './gate/index.ts';
+import { loggerOptions } from './logger-options.ts';
 import { beatEventsPlugin } from './plugins/beat-events.ts';
 import { bodyParsersPlugin } from './plugins/body-parsers.ts';
 import { errorsPlugin } from './plugins/errors.ts';
@@ -51,7 +52,9 @@ export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../dist/public/', im
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, store } = options;
   const app = Fastify({
-    logger: options.logger ?? loggerOptions(config, options.logStream),
+    logger:
+      options.logger ??
+      loggerOptions(config, { isTTY: process.stdout.isTTY === true, stream: options.logStream }),
     logController: requestLogController(config.logLevel),
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: config.bodyLimit,
@@ -154,22 +157,4 @@ function trustProxyOption(
 ): boolean | string[] | ((address: string, hop: number) => boolean) {
   if (typeof trust === 'number') return (_address, hop) => hop < trust;
   return typeof trust === 'boolean' ? trust : [...trust];
-}
-
-function loggerOptions(
-  config: Readonly<Config>,
-  stream?: NodeJS.WritableStream,
-): FastifyServerOptions['logger'] {
-  return {
-    ...(stream ? { stream } : {}),
-    level: config.logLevel,
-    // No raw IP, cookie, token or admin token ever reaches the log (privacy by default).
-    redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-forwarded-for"]'],
-    serializers: {
-      req: (request: { method: string; url: string }) => ({
-        method: request.method,
-        url: request.url.split('?')[0],
-      }),
-    },
-  };
 }
