@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { newSessionId } from '../../src/server/session-id.ts';
 import { buildTestApp, manualClock } from '../helper.ts';
 import { beat, browser, startSession } from './ingest-helpers.ts';
 
@@ -308,6 +309,29 @@ describe('rate limits', () => {
       assert.equal(sixth.json().error.code, 'RATE_LIMITED');
       const metrics = (await t.app.inject({ url: '/metrics' })).body;
       assert.match(metrics, /dwell_beats_refused_total\{reason="RATE_LIMITED"\} 1/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('keep counting a session while thousands of others beat before its next beat', async () => {
+    // More sessions than @fastify/rate-limit's in-process LRU holds (5,000): that store forgot a
+    // session between two of its beats. 50,000 sessions are counted against the store itself in
+    // src/server/plugins/in-process-limit-store.test.ts; here, the real route, in a few seconds.
+    const t = await buildTestApp({ DWELL_RATE_LIMIT: 'sessions=100/1m,beats=3/1m' });
+    try {
+      const { id, token } = await startSession(t.app);
+      for (let seq = 1; seq <= 3; seq++) {
+        assert.equal((await beat(t.app, id, { token, seq, engagedMs: 0 })).statusCode, 200);
+      }
+      // Beats of sessions this server does not know (404) count against their own ids all the same.
+      for (let other = 0; other < 6_000; other++) {
+        const response = await beat(t.app, newSessionId(), { token, seq: 1, engagedMs: 0 });
+        assert.equal(response.statusCode, 404);
+      }
+      const fourth = await beat(t.app, id, { token, seq: 4, engagedMs: 0 });
+      assert.equal(fourth.statusCode, 429);
+      assert.equal(fourth.json().error.code, 'RATE_LIMITED');
     } finally {
       await t.close();
     }

@@ -3,7 +3,7 @@
 // in-process by default, and in Redis when REDIS_URL is set, so that running several instances
 // does not multiply the attempts a guesser gets (in-process again while Redis is down).
 
-import type { LimitStore } from '../plugins/fallback-limit-store.ts';
+import type { LimitStore } from '../plugins/in-process-limit-store.ts';
 
 export interface AttemptRule {
   max: number;

@@ -7,7 +7,8 @@ import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Store } from '../../store/types.ts';
-import { inProcessLimitStore, type SharedLimits } from '../plugins/fallback-limit-store.ts';
+import type { SharedLimits } from '../plugins/fallback-limit-store.ts';
+import { InProcessLimitStore } from '../plugins/in-process-limit-store.ts';
 import { GATE_CSP, securityHeaders } from '../plugins/security-headers.ts';
 import { resolveSecret } from '../secrets.ts';
 import { AccessCookies } from './access-cookie.ts';
@@ -53,7 +54,7 @@ export const gatePlugin: FastifyPluginAsync<GateOptions> = async (app, { config,
     ? new Webhooks({ url: config.webhookUrl, secret: webhookSecret(config, app), log: app.log })
     : null;
   const sessionEnds = webhooks ? new SessionEnds(store, webhooks, config.timeoutMs, app.log) : null;
-  const limitStore = (prefix: string) => sharedLimits?.limitStore(prefix) ?? inProcessLimitStore();
+  const limitStore = (prefix: string) => sharedLimits?.limitStore(prefix) ?? new InProcessLimitStore();
   const ctx: GateContext = {
     config,
     store,

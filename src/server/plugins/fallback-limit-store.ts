@@ -1,5 +1,5 @@
 // A rate-limit store for @fastify/rate-limit that keeps counters in Redis (shared by every
-// instance) and falls back to in-process counters while Redis is unreachable, so ingest never
+// instance) and falls back to exact in-process counters while Redis is unreachable, so ingest never
 // stalls on Redis. ioredis runs without an offline queue: a command while disconnected fails at
 // once instead of being replayed later (which would count beats twice after an outage).
 
@@ -7,37 +7,20 @@ import { createRequire } from 'node:module';
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
+import {
+  InProcessLimitStore,
+  type LimitStore,
+  type RouteStoreOptions,
+  type StoreOptions,
+} from './in-process-limit-store.ts';
 
-/** The store interface of @fastify/rate-limit (its own LocalStore and RedisStore implement it). */
-export interface LimitStore {
-  incr(
-    key: string,
-    callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
-    timeWindow: number,
-    max: number,
-  ): void;
-  child(routeOptions: RouteStoreOptions): LimitStore;
-}
-interface RouteStoreOptions {
-  continueExceeding?: boolean;
-  exponentialBackoff?: boolean;
-  routeInfo: { method: string; url: string };
-}
 type StoreConstructor<A extends unknown[]> = new (...args: A) => LimitStore;
 
-// The plugin's own stores (CommonJS, not in its exports map as types): reused, not rewritten.
+// The plugin's own Redis store (CommonJS, not in its exports map as types): reused, not rewritten.
 const require = createRequire(import.meta.url);
 const RedisStore = require('@fastify/rate-limit/store/RedisStore') as StoreConstructor<
   [boolean, boolean, Redis, string]
 >;
-const LocalStore = require('@fastify/rate-limit/store/LocalStore') as StoreConstructor<
-  [boolean, boolean, number]
->;
-
-/** In-process counters (@fastify/rate-limit's LocalStore), for limits counted outside the plugin. */
-export function inProcessLimitStore(): LimitStore {
-  return new LocalStore(false, false, 10_000);
-}
 
 export interface SharedLimits {
   redis: Redis;
@@ -100,14 +83,14 @@ export function connectSharedLimits(url: string, log: FastifyBaseLogger): Shared
     redis,
     // The plugin's published type omits the (timeWindow, max) arguments it passes to incr at run time.
     Store: class extends FallbackStore {
-      constructor(params: { continueExceeding?: boolean; exponentialBackoff?: boolean }) {
+      constructor(params: StoreOptions) {
         const ce = params.continueExceeding ?? false;
         const eb = params.exponentialBackoff ?? false;
-        super(new RedisStore(ce, eb, redis, 'dwell-rate-limit-'), new LocalStore(ce, eb, 10_000));
+        super(new RedisStore(ce, eb, redis, 'dwell-rate-limit-'), new InProcessLimitStore(params));
       }
     } as unknown as FastifyRateLimitStoreCtor,
     limitStore: (prefix) =>
-      new FallbackStore(new RedisStore(false, false, redis, `dwell-${prefix}-`), inProcessLimitStore()),
+      new FallbackStore(new RedisStore(false, false, redis, `dwell-${prefix}-`), new InProcessLimitStore()),
     status: () => (redis.status === 'ready' ? 'redis' : `in-process (Redis ${redis.status})`),
     async close() {
       redis.disconnect();

@@ -1,16 +1,18 @@
 // Rate limits (@fastify/rate-limit), registered with global: false: each route opts in with a key
 // of its own — session starts per client IP, beats per session — so many tabs behind one NAT never
-// share a beat budget. Limits are in-process unless a shared store is passed (REDIS_URL).
+// share a beat budget. Limits are in-process unless a shared store is passed (REDIS_URL), and exact
+// either way: the plugin's default in-process store is an LRU that forgets keys on a busy site.
 
 import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RateLimitRule } from '../../config.ts';
 import { errors } from '../errors.ts';
+import { InProcessLimitStore } from './in-process-limit-store.ts';
 
 export interface RateLimitsOptions {
   enabled: boolean;
-  /** A shared store (Redis with in-process fallback); in-process counters when absent. */
+  /** A shared store (Redis with in-process fallback); exact in-process counters when absent. */
   store?: RateLimitPluginOptions['store'];
 }
 
@@ -27,7 +29,8 @@ export const rateLimitsPlugin = fp(
         'ratelimit-remaining': false,
         'ratelimit-reset': false,
       },
-      ...(options.store ? { store: options.store } : {}),
+      // The plugin's published type omits the (timeWindow, max) arguments it passes to incr.
+      store: options.store ?? (InProcessLimitStore as unknown as RateLimitPluginOptions['store']),
       // A limiter failure must never stop ingest: the request goes through uncounted.
       skipOnError: true,
       errorResponseBuilder: (_request, context) =>
