@@ -3,6 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
+import { scriptOptions } from '../packages/tracker/build.mjs';
 
 const node = {
   bundle: true,
@@ -22,20 +23,11 @@ await build({
 
 const browser = { bundle: true, platform: 'browser', target: 'es2019', logLevel: 'warning' };
 
-// The tracker: one minified IIFE for the <script> tag, and an ESM build for bundlers. ES2021 (optional
-// chaining, ??, ||=; Chrome 85, Firefox 79, Safari 14, all from 2020) spares the size budget the
-// down-levelled forms; an older browser fails to parse the script and is simply not tracked.
-// packages/tracker/tsconfig.json drops "use strict"; no legal comments, no debugger statements.
-const tracker = {
-  ...browser,
-  target: 'es2021',
-  minify: true,
-  legalComments: 'none',
-  drop: ['debugger'],
-};
+// The tracker: one minified IIFE for the <script> tag, and an ESM build for bundlers, with the
+// options the package's own build uses (packages/tracker/build.mjs says why they are what they are).
 if (existsSync('packages/tracker/src/index.ts')) {
   await build({
-    ...tracker,
+    ...scriptOptions,
     entryPoints: ['packages/tracker/src/index.ts'],
     outfile: 'dist/public/dwell.js',
     format: 'iife',
@@ -43,7 +35,7 @@ if (existsSync('packages/tracker/src/index.ts')) {
 }
 if (existsSync('packages/tracker/src/esm.ts')) {
   await build({
-    ...tracker,
+    ...scriptOptions,
     entryPoints: ['packages/tracker/src/esm.ts'],
     outfile: 'dist/public/dwell.esm.js',
     format: 'esm',
