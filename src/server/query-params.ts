@@ -1,5 +1,5 @@
 // Query-string times and ranges of the query API: ISO-8601 date-times or dates (UTC), with the
-// defaults and limits the README's "Query API" section documents.
+// defaults and limits docs/query.md ("Query API") documents.
 
 import { errors } from './errors.ts';
 

@@ -3,7 +3,7 @@
 import type { Command } from './types.ts';
 
 export const serve: Command = {
-  summary: 'run the server (configured by environment variables, see README)',
+  summary: 'run the server (configured by environment variables, see docs/configuration.md)',
   async run(args) {
     if (args.includes('--help')) {
       process.stdout.write(

@@ -1,5 +1,5 @@
 // Migration 5: PostgreSQL's rollups, so stats and the visitors list read a few thousand rows
-// whatever the traffic (targets in the README's "Fast on big data"). The same tables as SQLite's
+// whatever the traffic (targets in docs/benchmarks.md, "Fast on big data"). The same tables as SQLite's
 // (rollups-sql.ts there), keyed by the person (`who`: 'e:' email, else 'v:' visitor key) instead of
 // a visitor number.
 //

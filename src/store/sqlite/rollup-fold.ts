@@ -1,7 +1,7 @@
 // Applies the beat deltas that the beat trigger left in rollup_pending (rollups-sql.ts) to the
 // rollups, in one transaction of four statements. Per beat that is a share of a sorted
 // bulk update instead of four updates at random places in three tables, each dirtying a page of
-// its own in the WAL (the README's benchmark section has the measured difference).
+// its own in the WAL (docs/benchmarks.md has the measured difference).
 //
 // A fold is exact however many beats came in between: each row carries the day and visitor it
 // counts for, and a session's successive rows telescope (old → new, new → newer), so their sum is

@@ -1,5 +1,5 @@
 // Migrations 3 to 5: rollups that keep the query API fast on millions of sessions (issue
-// "Insight"; targets and figures in the README's "Fast on big data"). Triggers maintain them in the
+// "Insight"; targets and figures in docs/benchmarks.md, "Fast on big data"). Triggers maintain them in the
 // same transaction as the write they follow, so no code path (beats, gate, imports, purge) can
 // forget them. Beats, the hot path, leave their deltas in rollup_pending, which is folded in bulk
 // every 250 ms and before every read of the rollups (rollup-fold.ts), so readers never see them
