@@ -88,8 +88,9 @@ describe('API client', () => {
       });
       assert.equal(beat.status, 200);
       for (;;) {
-        const { value } = await live.next();
-        if (value?.sessions.some((s) => s.id === id)) break;
+        const next = await live.next();
+        assert.ok(!next.done, 'the stream stays open');
+        if (next.value.sessions.some((s) => s.id === id)) break;
       }
     } finally {
       // Ending the loop closes the stream (the server's count of live readers drops).
