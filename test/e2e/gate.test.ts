@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_PUBLIC_DIR } from '../../src/server/app.ts';
 import { makeGateDir } from '../gate/gate-helper.ts';
 import { BROWSER_UA, startServer, type TestServer } from '../helper.ts';
+import { skipOutsideCi } from '../services.ts';
 import { chromiumSkipReason, launchChromium } from './tracker-browser.ts';
 
 // The blueprint's SessionHeartbeat client (seed 001), verbatim except HEARTBEAT_INTERVAL: 1 s, not 3 min.
@@ -135,7 +136,7 @@ describe('the gate in Chromium', { skip: chromiumSkipReason() }, () => {
   });
 
   test('the injected tracker (dist/public/dwell.js) credits each gated page on the email session', {
-    skip: TRACKER_BUILT ? false : 'tracker not built: run node scripts/build.mjs',
+    skip: TRACKER_BUILT ? false : skipOutsideCi('tracker not built: run node scripts/build.mjs'),
   }, async () => {
     const context = await browser.newContext({ userAgent: BROWSER_UA });
     const page = await context.newPage();

@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { BROWSER_UA } from '../helper.ts';
 import { type ServerProcess, spawnServer } from '../process.ts';
+import { REDIS_URL, redisSkipReason } from '../services.ts';
 import { dropSchema, POSTGRES_URL, postgresSkipReason, testSchemaName } from '../store/engines.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SKEW = fileURLToPath(new URL('../fixtures/skewed-clock.mjs', import.meta.url));
 const headers = { 'user-agent': BROWSER_UA, 'content-type': 'text/plain' };
 
@@ -19,7 +19,9 @@ async function post(url: string, body: unknown) {
   return { status: response.status, body: (await response.json()) as { data: Record<string, unknown> } };
 }
 
-describe('two instances on one PostgreSQL and one Redis', { skip: await postgresSkipReason() }, () => {
+const skip = (await postgresSkipReason()) || (await redisSkipReason());
+
+describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
   const schema = testSchemaName();
   const databaseUrl = `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`;
   let a: ServerProcess;

@@ -1,33 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { Redis } from 'ioredis';
 import { gateEnv } from '../gate/gate-helper.ts';
 import { buildTestApp } from '../helper.ts';
 import { beat, browser, startSession } from '../ingest/ingest-helpers.ts';
-
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisSkipReason(): Promise<string | false> {
-  const probe = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 1_000,
-    retryStrategy: () => null,
-  });
-  try {
-    await probe.connect();
-    await probe.ping();
-    return false;
-  } catch (error) {
-    const reason = `Redis not reachable at ${REDIS_URL} (${(error as Error).message}); set REDIS_URL to run these tests`;
-    if (process.env.CI) throw new Error(`${reason} — CI must run them`);
-    process.stderr.write(`skipping Redis tests: ${reason}\n`);
-    return reason;
-  } finally {
-    probe.disconnect();
-  }
-}
+import { REDIS_URL, redisSkipReason } from '../services.ts';
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
