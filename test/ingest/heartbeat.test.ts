@@ -165,6 +165,22 @@ describe('heartbeat accounting through the real server', () => {
       assert.equal((await t.store.getSession(id))?.engagedMs, 0);
     }));
 
+  it('keeps 404 and 403 distinct: an unknown id is 404 whatever its token, a known id with a wrong token 403', () =>
+    // API.md: ids carry ≥ 80 random bits, so the difference tells a guesser nothing, and the client
+    // needs it (404: start a new session; 403: stop).
+    withApp({ DWELL_LEGACY_BEATS: 'off' }, async (t, clock) => {
+      const { id, token } = await startSession(t.app);
+      clock.advance(10_000);
+      const unknown = await beat(t.app, newSessionId(clock.now()), { token, seq: 1, engagedMs: 1_000 });
+      assert.equal(unknown.statusCode, 404);
+      assert.equal(unknown.json().error.code, 'SESSION_NOT_FOUND');
+      const otherToken = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+      const wrongToken = await beat(t.app, id, { token: otherToken, seq: 1, engagedMs: 1_000 });
+      assert.equal(wrongToken.statusCode, 403);
+      assert.equal(wrongToken.json().error.code, 'FORBIDDEN');
+      assert.equal((await t.store.getSession(id))?.engagedMs, 0);
+    }));
+
   it('accepts token-less beats by the body-less rule only while DWELL_LEGACY_BEATS is on', async () => {
     await withApp({}, async (t, clock) => {
       const { id } = await startSession(t.app);
