@@ -57,7 +57,7 @@ async function drive(store: Store, active: Active[], beats: number): Promise<num
         engagedMs: 1_000,
         url: session.url,
       });
-      if (result.kind !== 'credited') throw new Error(`beat refused: ${result.kind}`);
+      if (result.kind !== 'accepted') throw new Error(`beat refused: ${result.kind}`);
     }
   };
   const started = performance.now();

@@ -20,11 +20,20 @@ export interface SessionState {
   lastSeq: number;
   beats: number;
   currentUrl: string | null;
+  /**
+   * Time the page was visible on screen, the second of the three clocks (API.md "Query"). Null for
+   * sessions stored before it was measured: unknown, not invented.
+   */
+  visibleMs?: number | null | undefined;
+  /** The session has received a measured beat (one with `engagedMs`): see "One visit, one count". */
+  measured?: boolean | undefined;
 }
 
 export interface Beat {
   seq?: number | undefined;
   engagedMs?: number | undefined;
+  /** Visible time the client measured since its previous accepted beat (≥ its engagedMs). */
+  visibleMs?: number | undefined;
   url?: string | undefined;
   scroll?: number | undefined;
   final?: boolean | undefined;
@@ -34,7 +43,7 @@ export type BeatOutcome =
   | { kind: 'expired' }
   /** A retry: nothing credited. `ended` when it carried `final` for a session still open. */
   | { kind: 'duplicate'; ended: SessionState | null }
-  | { kind: 'credited'; creditedMs: number; url: string | null; next: SessionState };
+  | { kind: 'credited'; creditedMs: number; visibleMs: number; url: string | null; next: SessionState };
 
 /**
  * Credits one beat.
@@ -65,13 +74,28 @@ export function creditBeat(
   }
 
   const unusedWallClock = Math.max(0, now - state.startedAt + rules.toleranceMs - state.engagedMs);
-  const claimed = beat.engagedMs ?? Math.min(sinceLastBeat, rules.intervalMs + rules.toleranceMs);
-  const creditedMs = Math.max(0, Math.min(Math.floor(claimed), unusedWallClock));
+  // One visit, one count: once a session gets measured beats (dwell.js), body-less beats from
+  // another client on it (a seed script left on the page) only say "still here".
+  const bodyLess = beat.engagedMs === undefined;
+  const claimed = bodyLess
+    ? state.measured
+      ? 0
+      : Math.min(sinceLastBeat, rules.intervalMs + rules.toleranceMs)
+    : beat.engagedMs!;
+  // Visible time is capped the same way on its own total; engaged time is part of visible time, so
+  // a beat's engaged credit never exceeds its visible credit. A client that reports no visible
+  // time (the seed clients, older trackers) was visible for what it claims engaged.
+  const visibleSoFar = state.visibleMs ?? state.engagedMs;
+  const unusedVisible = Math.max(0, now - state.startedAt + rules.toleranceMs - visibleSoFar);
+  const visibleClaim = Math.max(beat.visibleMs ?? 0, claimed);
+  const visibleMs = Math.max(0, Math.min(Math.floor(visibleClaim), unusedVisible));
+  const creditedMs = Math.max(0, Math.min(Math.floor(claimed), unusedWallClock, visibleMs));
   const url = beat.url ?? state.currentUrl;
 
   return {
     kind: 'credited',
     creditedMs,
+    visibleMs,
     url,
     next: {
       startedAt: state.startedAt,
@@ -83,6 +107,8 @@ export function creditBeat(
       lastSeq: beat.seq ?? state.lastSeq,
       beats: state.beats + 1,
       currentUrl: url,
+      visibleMs: state.visibleMs === null ? null : (state.visibleMs ?? 0) + visibleMs,
+      measured: Boolean(state.measured) || !bodyLess,
     },
   };
 }

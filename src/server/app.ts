@@ -100,7 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(bodyParsersPlugin);
   await app.register(metricsPlugin);
-  await app.register(beatEventsPlugin);
+  await app.register(beatEventsPlugin, { store });
   if (config.redisUrl) await app.register(liveRelayPlugin, { redisUrl: config.redisUrl });
   if (config.retentionDays !== null)
     await app.register(retentionPlugin, { store, days: config.retentionDays });

@@ -15,6 +15,10 @@ export interface SessionColumns {
   last_activity_at: number;
   ended_at: number | null;
   engaged_ms: number;
+  /** Null on rows stored before visible time was measured (migration 6). */
+  visible_ms: number | null;
+  /** 0/1 in SQLite, a boolean in PostgreSQL. */
+  measured: number | boolean;
   last_seq: number;
   beats: number;
   email: string | null;
@@ -32,7 +36,14 @@ export interface SessionColumns {
 export interface PageColumns {
   url: string;
   engaged_ms: number;
+  visible_ms: number | null;
   max_scroll: number | null;
+}
+
+export interface SectionColumns {
+  url: string;
+  name: string;
+  engaged_ms: number;
 }
 
 export interface SpanColumns {
@@ -60,6 +71,8 @@ export function toSessionRow(
     lastActivityAt: raw.last_activity_at,
     endedAt: raw.ended_at,
     engagedMs: raw.engaged_ms,
+    visibleMs: raw.visible_ms,
+    measured: Boolean(raw.measured),
     lastSeq: raw.last_seq,
     beats: raw.beats,
     currentUrl: raw.current_url,
@@ -70,8 +83,8 @@ export function toSessionRow(
 /** The columns a session record (without its timeline) is read from. */
 export type RecordColumns = Omit<
   SessionColumns,
-  'token_hash' | 'cookie_only' | 'span_url' | 'span_start' | 'span_end'
->;
+  'token_hash' | 'cookie_only' | 'span_url' | 'span_start' | 'span_end' | 'measured' | 'visible_ms'
+> & { visible_ms?: number | null };
 
 export function toSessionRecord(row: RecordColumns, pages: PageTotal[]): SessionRecord {
   return {
@@ -80,6 +93,7 @@ export function toSessionRecord(row: RecordColumns, pages: PageTotal[]): Session
     lastActivityAt: row.last_activity_at,
     endedAt: row.ended_at,
     engagedMs: row.engaged_ms,
+    visibleMs: row.visible_ms ?? null,
     lastSeq: row.last_seq,
     beats: row.beats,
     email: row.email,
@@ -98,10 +112,20 @@ export function toSessionDetail(
   raw: SessionColumns,
   pages: PageColumns[],
   spans: SpanColumns[],
+  sections: SectionColumns[] = [],
 ): SessionDetail {
   const timeline: Span[] = spans.map((s) => ({ url: s.url, start: s.start_at, end: s.end_at }));
   const open = openSpanOf(raw);
   if (open) timeline.push(open);
-  const pageTotals = pages.map((p) => ({ url: p.url, engagedMs: p.engaged_ms, maxScroll: p.max_scroll }));
+  const pageTotals = pages.map((p) => ({
+    url: p.url,
+    engagedMs: Number(p.engaged_ms),
+    visibleMs: p.visible_ms === null ? null : Number(p.visible_ms),
+    maxScroll: p.max_scroll,
+    // Sections come in page order (the query sorts them by position).
+    sections: sections
+      .filter((s) => s.url === p.url)
+      .map((s) => ({ name: s.name, engagedMs: Number(s.engaged_ms) })),
+  }));
   return { ...toSessionRecord(raw, pageTotals), timeline };
 }

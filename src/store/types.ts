@@ -32,18 +32,43 @@ export interface BeatInput extends Beat {
    */
   tokenHash?: Buffer | undefined;
   trusted?: boolean;
+  /** Engaged time per marked section of the page, in page order (the attention map). */
+  sections?: SectionTime[] | undefined;
 }
 
+/** Engaged time in one `data-dwell-section` of a page; `position` is its index in page order. */
+export interface SectionTime {
+  name: string;
+  engagedMs: number;
+  position: number;
+}
+
+/**
+ * The answer to a beat. `accepted` means it is appended to the journal and committed: the fold
+ * credits it by the accounting rules shortly after (and before any read).
+ */
 export type BeatResult =
-  | { kind: 'credited'; creditedMs: number; engagedMs: number; duplicate: boolean }
+  | { kind: 'accepted' }
   | { kind: 'not_found' }
   | { kind: 'forbidden' }
   | { kind: 'expired' };
 
+/** One beat as the fold credited it: what the live view and the metrics are told. */
+export interface FoldedBeat {
+  sessionId: string;
+  creditedMs: number;
+  /** The session's engaged time after it. */
+  engagedMs: number;
+  duplicate: boolean;
+}
+
 export interface PageTotal {
   url: string;
   engagedMs: number;
+  /** Null for pages stored before visible time was measured. */
+  visibleMs?: number | null;
   maxScroll: number | null;
+  sections?: Omit<SectionTime, 'position'>[];
 }
 
 export interface SessionRecord {
@@ -52,6 +77,8 @@ export interface SessionRecord {
   lastActivityAt: number;
   endedAt: number | null;
   engagedMs: number;
+  /** Null for sessions stored before visible time was measured. */
+  visibleMs?: number | null;
   lastSeq: number;
   beats: number;
   email: string | null;
@@ -77,10 +104,17 @@ export interface Store extends GateStore, QueryStore {
   migrate(): Promise<void>;
   createSession(session: NewSession): Promise<{ startedAt: number }>;
   /**
-   * Authenticates and credits one beat atomically. Resolves only after the write is committed,
-   * so a `200` built from the result is durable.
+   * Authenticates one beat and appends it to the journal. Resolves only after the append is
+   * committed, so a `200` built from the result is durable; the fold credits it.
    */
   recordBeat(beat: BeatInput): Promise<BeatResult>;
+  /**
+   * Folds every journaled beat into sessions, pages, spans and rollups (fold.ts). The store does it
+   * on a timer and before every read; callers use it to read their own writes at once.
+   */
+  fold(): Promise<number>;
+  /** Called after each fold with the beats it credited, in journal order (the live view). */
+  onFolded(listener: (beats: FoldedBeat[]) => void): () => void;
   getSession(id: string): Promise<SessionDetail | null>;
   /** The salt for visitor keys on `day` (YYYY-MM-DD), created on first use; older salts are deleted. */
   dailySalt(day: string): Promise<Buffer>;

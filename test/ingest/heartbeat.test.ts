@@ -19,22 +19,38 @@ async function withApp(
   }
 }
 
+type TestApp = Awaited<ReturnType<typeof buildTestApp>>;
+
+/**
+ * Sends a beat, checks its answer is the bare `{ ok: true }` (the fold credits it), and reads what
+ * the fold credited: a read folds first, so it sees the beat.
+ */
+async function credit(
+  t: TestApp,
+  id: string,
+  body?: Parameters<typeof beat>[2],
+  options?: Parameters<typeof beat>[3],
+) {
+  const before = (await t.store.getSession(id))?.engagedMs ?? 0;
+  const response = await beat(t.app, id, body, options);
+  assert.equal(response.statusCode, 200);
+  assert.deepEqual(response.json(), { success: true, data: { ok: true } });
+  const engagedMs = (await t.store.getSession(id))!.engagedMs;
+  return { credited: engagedMs - before, engagedMs };
+}
+
 describe('heartbeat accounting through the real server', () => {
-  it('credits the measured engaged time and answers credited, engagedMs and duration', () =>
+  it('answers { ok: true } once the beat is committed, and the fold credits the measured time', () =>
     withApp({}, async (t, clock) => {
       const { id, token } = await startSession(t.app, { url: 'https://site.test/a' });
       clock.advance(15_000);
-      const response = await beat(t.app, id, {
+      const { credited } = await credit(t, id, {
         token,
         seq: 1,
         engagedMs: 14_500,
         url: 'https://site.test/a',
       });
-      assert.equal(response.statusCode, 200);
-      assert.deepEqual(response.json(), {
-        success: true,
-        data: { ok: true, credited: 14_500, engagedMs: 14_500, duration: 14 },
-      });
+      assert.equal(credited, 14_500);
       assert.equal((await t.store.getSession(id))?.engagedMs, 14_500);
     }));
 
@@ -42,27 +58,23 @@ describe('heartbeat accounting through the real server', () => {
     withApp({}, async (t, clock) => {
       const { id } = await startSession(t.app);
       clock.advance(500);
-      const first = await beat(t.app, id, undefined, { method: 'PATCH' });
+      await credit(t, id, undefined, { method: 'PATCH' });
       clock.advance(500);
-      const second = await beat(t.app, id, undefined, {
+      const second = await credit(t, id, undefined, {
         method: 'PATCH',
         headers: { 'content-type': 'application/json' },
       });
-      assert.equal(first.statusCode, 200);
-      assert.equal(second.statusCode, 200);
-      assert.equal(second.json().data.engagedMs, 1_000);
-      assert.equal(second.json().data.duration, 1);
+      assert.equal(second.engagedMs, 1_000);
     }));
 
   it('caps a claim at the wall-clock time that passed plus the tolerance', () =>
     withApp({}, async (t, clock) => {
       const { id, token } = await startSession(t.app);
       clock.advance(1_000);
-      const response = await beat(t.app, id, { token, seq: 1, engagedMs: 60_000 });
-      assert.equal(response.json().data.credited, 3_000);
+      assert.equal((await credit(t, id, { token, seq: 1, engagedMs: 60_000 })).credited, 3_000);
       clock.advance(1_000);
-      const flood = await beat(t.app, id, { token, seq: 2, engagedMs: 60_000 });
-      assert.equal(flood.json().data.engagedMs, 4_000, 'total never exceeds wall clock + tolerance');
+      const flood = await credit(t, id, { token, seq: 2, engagedMs: 60_000 });
+      assert.equal(flood.engagedMs, 4_000, 'total never exceeds wall clock + tolerance');
     }));
 
   it('counts a seq retried after a timeout once', () =>
@@ -70,17 +82,16 @@ describe('heartbeat accounting through the real server', () => {
       const { id, token } = await startSession(t.app);
       clock.advance(15_000);
       const sent = { token, seq: 1, engagedMs: 15_000 };
-      assert.equal((await beat(t.app, id, sent)).json().data.credited, 15_000);
+      assert.equal((await credit(t, id, sent)).credited, 15_000);
       // The client never saw that answer (timeout) and sends the same beat again.
       clock.advance(10_000);
-      const retry = await beat(t.app, id, sent);
-      assert.equal(retry.statusCode, 200);
-      assert.equal(retry.json().data.credited, 0);
-      assert.equal(retry.json().data.engagedMs, 15_000);
-      const lower = await beat(t.app, id, { token, seq: 0 + 1, engagedMs: 5_000 });
-      assert.equal(lower.json().data.credited, 0);
-      const next = await beat(t.app, id, { token, seq: 2, engagedMs: 10_000 });
-      assert.equal(next.json().data.credited, 10_000);
+      const retry = await credit(t, id, sent);
+      assert.equal(retry.credited, 0);
+      assert.equal(retry.engagedMs, 15_000);
+      const lower = await credit(t, id, { token, seq: 0 + 1, engagedMs: 5_000 });
+      assert.equal(lower.credited, 0);
+      const next = await credit(t, id, { token, seq: 2, engagedMs: 10_000 });
+      assert.equal(next.credited, 10_000);
     }));
 
   it('attributes credit per page with the deepest scroll, and records the timeline', () =>
@@ -94,8 +105,8 @@ describe('heartbeat accounting through the real server', () => {
       await beat(t.app, id, { token, seq: 3, engagedMs: 8_000, url: 'https://site.test/b', scroll: 90 });
       const session = await t.store.getSession(id);
       assert.deepEqual(session?.pages, [
-        { url: 'https://site.test/a', engagedMs: 15_000, maxScroll: 40 },
-        { url: 'https://site.test/b', engagedMs: 8_000, maxScroll: 90 },
+        { url: 'https://site.test/a', engagedMs: 15_000, visibleMs: 15_000, maxScroll: 40, sections: [] },
+        { url: 'https://site.test/b', engagedMs: 8_000, visibleMs: 8_000, maxScroll: 90, sections: [] },
       ]);
       const start = session!.startedAt;
       assert.deepEqual(session?.timeline, [
@@ -112,10 +123,9 @@ describe('heartbeat accounting through the real server', () => {
       const ended = await t.store.getSession(id);
       assert.equal(ended?.endedAt, ended!.startedAt + 5_000);
       clock.advance(60_000);
-      const resumed = await beat(t.app, id, { token, seq: 2, engagedMs: 3_000 });
-      assert.equal(resumed.statusCode, 200);
+      const resumed = await credit(t, id, { token, seq: 2, engagedMs: 3_000 });
       assert.equal((await t.store.getSession(id))?.endedAt, null);
-      assert.equal(resumed.json().data.engagedMs, 8_000);
+      assert.equal(resumed.engagedMs, 8_000);
     }));
 
   it('ends a session when the in-flight beat is resent as final at tab close, counting its time once', () =>
@@ -123,8 +133,8 @@ describe('heartbeat accounting through the real server', () => {
       const { id, token } = await startSession(t.app);
       clock.advance(5_000);
       await beat(t.app, id, { token, seq: 1, engagedMs: 5_000 });
-      const resent = await beat(t.app, id, { token, seq: 1, engagedMs: 5_000, final: true });
-      assert.equal(resent.json().data.credited, 0);
+      const resent = await credit(t, id, { token, seq: 1, engagedMs: 5_000, final: true });
+      assert.equal(resent.credited, 0);
       const session = await t.store.getSession(id);
       assert.equal(session?.engagedMs, 5_000);
       assert.equal(session?.endedAt, session!.startedAt + 5_000);
@@ -186,8 +196,7 @@ describe('heartbeat accounting through the real server', () => {
       const { id } = await startSession(t.app);
       clock.advance(10_000);
       // A token-less claim is ignored: the body-less rule credits the elapsed time instead.
-      const response = await beat(t.app, id, { engagedMs: 999_999 });
-      assert.equal(response.json().data.credited, 10_000);
+      assert.equal((await credit(t, id, { engagedMs: 999_999 })).credited, 10_000);
     });
     await withApp({ DWELL_LEGACY_BEATS: 'off' }, async (t, clock) => {
       const { id, token } = await startSession(t.app);

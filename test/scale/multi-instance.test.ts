@@ -21,6 +21,15 @@ async function post(url: string, body: unknown) {
 
 const skip = (await postgresSkipReason()) || (await redisSkipReason());
 
+/** A session's engaged time read through an instance's query API (a read folds every journaled beat). */
+async function engagedMs(base: string, id: string): Promise<number> {
+  const response = await fetch(`${base}/api/v1/analytics/sessions/${id}`, {
+    headers: { authorization: 'Bearer multi-instance-admin-token' },
+  });
+  assert.equal(response.status, 200);
+  return ((await response.json()) as { data: { engagedMs: number } }).data.engagedMs;
+}
+
 describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
   const schema = testSchemaName();
   const databaseUrl = `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`;
@@ -56,20 +65,18 @@ describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
     const started = await post(`${a.url}/api/v1/analytics/session`, { url: 'https://site.test/multi' });
     const { id, token } = started.body.data as { id: string; token: string };
     await new Promise((resolve) => setTimeout(resolve, 4_500));
-    let total = 0;
     for (let seq = 1; seq <= 40; seq++) {
       const [first, second] = seq % 2 ? [a, b] : [b, a];
       const beat = { token, seq, engagedMs: 100, url: `https://site.test/p${seq % 3}` };
       const answer = await post(`${first.url}/api/v1/analytics/session/${id}/heartbeat`, beat);
       assert.equal(answer.status, 200);
-      total += answer.body.data.credited as number;
       // The same beat retried on the other instance counts once.
       const retry = await post(`${second.url}/api/v1/analytics/session/${id}/heartbeat`, beat);
       assert.equal(retry.status, 200);
-      assert.equal(retry.body.data.credited, 0);
     }
-    assert.equal(total, 4_000);
-    // Concurrent beats to both instances at once: none lost.
+    assert.equal(await engagedMs(a.url, id), 4_000);
+    assert.equal(await engagedMs(b.url, id), 4_000, 'either instance reads every acknowledged beat');
+    // Concurrent beats to both instances at once: none lost, each of its 10 ms counted.
     const burst = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         post(`${[a, b][i % 2]!.url}/api/v1/analytics/session/${id}/heartbeat`, {
@@ -80,14 +87,9 @@ describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
       ),
     );
     assert.ok(burst.every((r) => r.status === 200));
-    const credited = burst.reduce((sum, r) => sum + (r.body.data.credited as number), 0);
-    const final = await post(`${b.url}/api/v1/analytics/session/${id}/heartbeat`, {
-      token,
-      seq: 100,
-      engagedMs: 0,
-    });
-    assert.equal(final.body.data.engagedMs, 4_000 + credited);
-    assert.ok(credited > 0);
+    // Seqs that arrive out of order are retries by the rules: between none and all 20 count.
+    const after = await engagedMs(b.url, id);
+    assert.ok(after > 4_000 && after <= 4_200, `engaged ${after}`);
   });
 
   it('do not over-credit through an instance whose clock runs an hour ahead', async () => {
@@ -101,7 +103,8 @@ describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
       engagedMs: 3_600_000,
     });
     assert.equal(greedy.status, 200);
-    assert.ok((greedy.body.data.credited as number) < 3_500, `credited ${greedy.body.data.credited}`);
+    const credited = await engagedMs(b.url, id);
+    assert.ok(credited < 3_500, `credited ${credited}`);
     const legacy = await fetch(`${b.url}/api/v1/analytics/session/${id}/heartbeat`, {
       method: 'PATCH',
       headers: { 'user-agent': BROWSER_UA },

@@ -164,7 +164,7 @@ for (const engine of await engines()) {
               url: '/deck.html',
             })
           ).kind,
-          'credited',
+          'accepted',
         );
         assert.deepEqual(await a.claimEndedGateSessions({ now, timeoutMs: HOUR }), [], 'nothing ended yet');
 

@@ -154,7 +154,7 @@ describe('SQLite rollups', () => {
     );
   });
 
-  it("folds the beats' pending deltas on its own, about every second", async () => {
+  it('folds the journaled beats and their rollup deltas on its own, within a second', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dwell-rollups-'));
     let now = START;
     const store = new SqliteStore({ path: join(dir, 'dwell.db'), rules, clock: () => now });
@@ -165,13 +165,15 @@ describe('SQLite rollups', () => {
         now += 5_000;
         await store.recordBeat({ sessionId: 's1', trusted: true, seq, engagedMs: 5_000, url: '/a' });
       }
+      const journaled = store.db.prepare('SELECT count(*) FROM beat_journal').pluck();
       const pending = store.db.prepare('SELECT count(*) FROM rollup_pending').pluck();
       const engaged = store.db.prepare('SELECT engaged_ms FROM rollup_days').pluck();
-      assert.equal(pending.get(), 3);
+      assert.equal(journaled.get(), 3);
       assert.equal(engaged.get(), 0);
       const deadline = Date.now() + 3_000;
-      while (pending.get() !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      assert.equal(pending.get(), 0, 'the timer folded the pending deltas');
+      while (engaged.get() !== 15_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(journaled.get(), 0, 'the timer folded the journal');
+      assert.equal(pending.get(), 0, 'and the rollup deltas the fold left');
       assert.equal(engaged.get(), 15_000);
     } finally {
       await store.close();

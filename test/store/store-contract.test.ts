@@ -61,7 +61,7 @@ for (const engine of await engines()) {
     );
 
     it(
-      'credits a beat within the wall clock, per page, and answers retries with 0',
+      'appends beats and folds them: credits within the wall clock, per page, a retry once',
       withStore(async (store) => {
         const session = newSession();
         await store.createSession(session);
@@ -74,14 +74,16 @@ for (const engine of await engines()) {
           url: '/a',
           scroll: 30,
         });
-        assert.deepEqual(first, { kind: 'credited', creditedMs: 250, engagedMs: 250, duplicate: false });
+        assert.deepEqual(first, { kind: 'accepted' });
+        assert.equal((await store.getSession(session.id))?.engagedMs, 250, 'a read folds first');
         const retry = await store.recordBeat({
           sessionId: session.id,
           tokenHash: hash('secret'),
           seq: 1,
           engagedMs: 250,
         });
-        assert.deepEqual(retry, { kind: 'credited', creditedMs: 0, engagedMs: 250, duplicate: true });
+        assert.deepEqual(retry, { kind: 'accepted' });
+        assert.equal((await store.getSession(session.id))?.engagedMs, 250, 'the retry credits nothing');
         const greedy = await store.recordBeat({
           sessionId: session.id,
           tokenHash: hash('secret'),
@@ -90,7 +92,7 @@ for (const engine of await engines()) {
           url: '/b',
           scroll: 80,
         });
-        assert.equal(greedy.kind, 'credited');
+        assert.equal(greedy.kind, 'accepted');
         const read = await store.getSession(session.id);
         assert.ok(
           read!.engagedMs <= read!.lastActivityAt - read!.startedAt + rules.toleranceMs,
@@ -127,7 +129,8 @@ for (const engine of await engines()) {
         const gated = newSession({ tokenHash: null, cookieOnly: true, email: 'x@y.test' });
         await store.createSession(gated);
         assert.deepEqual(await store.recordBeat({ sessionId: gated.id }), { kind: 'forbidden' });
-        assert.equal((await store.recordBeat({ sessionId: gated.id, trusted: true })).kind, 'credited');
+        assert.equal((await store.recordBeat({ sessionId: gated.id, trusted: true })).kind, 'accepted');
+        assert.equal((await store.getSession(gated.id))?.beats, 1);
         assert.equal((await store.getSession(session.id))?.beats, 0);
       }),
     );
@@ -145,7 +148,7 @@ for (const engine of await engines()) {
             engagedMs: 10,
             final: true,
           });
-          assert.equal(ended.kind, 'credited');
+          assert.equal(ended.kind, 'accepted');
           assert.notEqual((await store.getSession(session.id))?.endedAt, null);
           const resumed = await store.recordBeat({
             sessionId: session.id,
@@ -153,7 +156,7 @@ for (const engine of await engines()) {
             seq: 2,
             engagedMs: 10,
           });
-          assert.equal(resumed.kind, 'credited');
+          assert.equal(resumed.kind, 'accepted');
           assert.equal((await store.getSession(session.id))?.endedAt, null);
           await sleep(700);
           assert.deepEqual(
@@ -192,7 +195,7 @@ for (const engine of await engines()) {
             ),
           ),
         );
-        assert.ok(results.every((r) => r.kind === 'credited'));
+        assert.ok(results.every((r) => r.kind === 'accepted'));
         for (const s of sessions) {
           const read = await store.getSession(s.id);
           assert.equal(read?.engagedMs, 1_000);
@@ -226,7 +229,7 @@ for (const engine of await engines()) {
             ),
           ),
         );
-        assert.ok(results.every((r) => r.kind === 'credited'));
+        assert.ok(results.every((r) => r.kind === 'accepted'));
         for (const s of sessions) {
           const read = await first.getSession(s.id);
           assert.equal(read?.beats, 60, 'every beat was applied once');

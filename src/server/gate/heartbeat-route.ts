@@ -4,7 +4,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors } from '../errors.ts';
 import { limitBy } from '../plugins/rate-limits.ts';
-import { answerBeat, countRefusedBeats } from '../routes/beat-answer.ts';
+import { answerBeat, countRefusedBeats, toSectionTimes } from '../routes/beat-answer.ts';
 import { failures, Ok } from '../schemas/envelope.ts';
 import { GateBeatBody } from '../schemas/gate.ts';
 import { HeartbeatResult } from '../schemas/ingest.ts';
@@ -45,13 +45,15 @@ export const heartbeatRoute: FastifyPluginAsyncTypebox<{ ctx: GateContext }> = a
       }
       const body = request.body ?? {};
       const url = body.url ?? sameOriginReferer(request);
+      const { sections, ...rest } = body;
       const result = await store.recordBeat({
-        ...body,
+        ...rest,
+        sections: toSectionTimes(sections),
         ...(url === undefined ? {} : { url }),
         sessionId: access.sessionId,
         trusted: true,
       });
-      if (body.final && result.kind === 'credited') ctx.sessionEnds?.sweepSoon();
+      if (body.final && result.kind === 'accepted') ctx.sessionEnds?.sweepSoon();
       return answerBeat(app, result);
     },
   );

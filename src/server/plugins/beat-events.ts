@@ -1,9 +1,11 @@
-// The beat bus: answerBeat emits one event per committed credit; the live stream listens. Emitting
-// costs nothing when nobody listens (answerBeat checks the listener count first).
+// The beat bus: the store's fold reports the beats it credited, and this plugin turns them into
+// metrics and one event per credited beat; the live stream listens. Emitting costs nothing when
+// nobody listens (the listener count is checked first).
 
 import { EventEmitter } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Store } from '../../store/types.ts';
 
 export interface BeatEvent {
   sessionId: string | null;
@@ -26,11 +28,26 @@ declare module 'fastify' {
 }
 
 export const beatEventsPlugin = fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, { store }: { store: Pick<Store, 'onFolded'> }) => {
     const bus = new EventEmitter() as BeatEvents;
     // Every dashboard tab is a listener; a busy team can have many open.
     bus.setMaxListeners(0);
     app.decorate('beatEvents', bus);
+    const unsubscribe = store.onFolded((beats) => {
+      const live = bus.listenerCount('beat') > 0;
+      for (const beat of beats) {
+        app.metrics.beats.inc({ result: beat.duplicate ? 'duplicate' : 'credited' });
+        if (beat.creditedMs > 0) app.metrics.creditedMs.inc(beat.creditedMs);
+        if (live && !beat.duplicate) {
+          bus.emit('beat', {
+            sessionId: beat.sessionId,
+            creditedMs: beat.creditedMs,
+            engagedMs: beat.engagedMs,
+          });
+        }
+      }
+    });
+    app.addHook('onClose', async () => unsubscribe());
   },
-  { name: 'dwell-beat-events' },
+  { name: 'dwell-beat-events', dependencies: ['dwell-metrics'] },
 );

@@ -13,7 +13,7 @@ export function createMetrics() {
     registry,
     beats: new Counter({
       name: 'dwell_beats_total',
-      help: 'Beats accepted, by result (credited or duplicate retry)',
+      help: 'Beats accepted (appended to the journal), then folded by this instance: by result (accepted, credited, duplicate retry)',
       labelNames: ['result'] as const,
       registers: [registry],
     }),

@@ -2,10 +2,16 @@
 // Shared by the tracker's heartbeat route and the gate's cookie heartbeat.
 
 import type { FastifyInstance } from 'fastify';
-import type { BeatResult } from '../../store/types.ts';
+import type { BeatResult, SectionTime } from '../../store/types.ts';
 import { errors } from '../errors.ts';
 
-export function answerBeat(app: FastifyInstance, result: BeatResult, sessionId: string | null = null) {
+/**
+ * The beat is committed to the journal; the fold credits it a moment later, so the answer is the
+ * bare `{ ok: true }` API.md allows (clients must not depend on a credit in it).
+ */
+const ACCEPTED = { success: true as const, data: { ok: true as const } };
+
+export function answerBeat(app: FastifyInstance, result: BeatResult) {
   switch (result.kind) {
     case 'not_found':
       throw errors.sessionNotFound();
@@ -13,26 +19,9 @@ export function answerBeat(app: FastifyInstance, result: BeatResult, sessionId: 
       throw errors.forbidden();
     case 'expired':
       throw errors.sessionExpired();
-    case 'credited':
-      app.metrics.beats.inc({ result: result.duplicate ? 'duplicate' : 'credited' });
-      if (result.creditedMs > 0) app.metrics.creditedMs.inc(result.creditedMs);
-      // The live stream: an emit only when a dashboard listens, so the hot path stays cheap.
-      if (!result.duplicate && app.beatEvents?.listenerCount('beat') > 0) {
-        app.beatEvents.emit('beat', {
-          sessionId,
-          creditedMs: result.creditedMs,
-          engagedMs: result.engagedMs,
-        });
-      }
-      return {
-        success: true as const,
-        data: {
-          ok: true as const,
-          credited: result.creditedMs,
-          engagedMs: result.engagedMs,
-          duration: Math.floor(result.engagedMs / 1000),
-        },
-      };
+    case 'accepted':
+      app.metrics.beats.inc({ result: 'accepted' });
+      return ACCEPTED;
   }
 }
 
@@ -42,4 +31,9 @@ export function countRefusedBeats(app: FastifyInstance) {
     if (request.errorCode) app.metrics.beatsRefused.inc({ reason: request.errorCode });
     done();
   };
+}
+
+/** The beat's `sections` tuples (schemas/ingest.ts) as the store takes them. */
+export function toSectionTimes(sections: [string, number, number][] | undefined): SectionTime[] | undefined {
+  return sections?.map(([name, engagedMs, position]) => ({ name, engagedMs, position }));
 }

@@ -17,7 +17,7 @@ import {
 } from '../schemas/ingest.ts';
 import { newSessionId } from '../session-id.ts';
 import { hashToken, type VisitorKeys } from '../visitor-keys.ts';
-import { answerBeat, countRefusedBeats } from './beat-answer.ts';
+import { answerBeat, countRefusedBeats, toSectionTimes } from './beat-answer.ts';
 
 export interface IngestOptions {
   config: Readonly<Config>;
@@ -105,15 +105,17 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<IngestOptions> = async (
         'A token is required: token-less beats are turned off (DWELL_LEGACY_BEATS=off).',
       );
     }
-    // A token-less beat is the seed clients' form: it claims nothing, so engagedMs is ignored and
-    // the body-less rule applies.
-    const { token, engagedMs, ...rest } = body;
+    // A token-less beat is the seed clients' form: it claims nothing, so engagedMs (and what goes
+    // with it) is ignored and the body-less rule applies.
+    const { token, engagedMs, visibleMs, sections, ...rest } = body;
     const result = await store.recordBeat({
       sessionId: request.params.id,
       ...rest,
-      ...(token === undefined ? {} : { tokenHash: hashToken(token), engagedMs }),
+      ...(token === undefined
+        ? {}
+        : { tokenHash: hashToken(token), engagedMs, visibleMs, sections: toSectionTimes(sections) }),
     });
-    return answerBeat(app, result, request.params.id);
+    return answerBeat(app, result);
   };
 
   app.patch('/api/v1/analytics/session/:id/heartbeat', beatRoute, heartbeat);

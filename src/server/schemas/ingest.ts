@@ -36,14 +36,39 @@ export const HeartbeatParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 128, description: 'The session id' }),
 });
 
+/** Sections a page may mark, and the length of a name (API.md "sections"; docs/tracker.md). */
+export const MAX_SECTIONS = 64;
+export const MAX_SECTION_NAME = 100;
+
 export const HeartbeatBody = Type.Object(
   {
     token: Type.Optional(Type.String({ maxLength: 256 })),
     seq: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
     engagedMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
+    visibleMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 86_400_000,
+        description: 'Visible time measured since the previous accepted beat (≥ engagedMs)',
+      }),
+    ),
     url: Type.Optional(Url),
     scroll: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
     final: Type.Optional(Type.Boolean()),
+    sections: Type.Optional(
+      Type.Array(
+        Type.Tuple([
+          Type.String({ minLength: 1, maxLength: MAX_SECTION_NAME }),
+          Type.Integer({ minimum: 0, maximum: 86_400_000 }),
+          Type.Integer({ minimum: 0, maximum: MAX_SECTIONS - 1 }),
+        ]),
+        {
+          maxItems: MAX_SECTIONS,
+          description:
+            'Engaged ms per `data-dwell-section` of the page since the previous accepted beat: `[name, engagedMs, position in page order]`. Their sum is capped at the credited engaged time.',
+        },
+      ),
+    ),
   },
   {
     additionalProperties: false,
@@ -52,9 +77,10 @@ export const HeartbeatBody = Type.Object(
   },
 );
 
-export const HeartbeatResult = Type.Object({
-  ok: Type.Literal(true),
-  credited: Type.Integer({ description: 'Engaged ms credited by this beat (0 for a retried seq)' }),
-  engagedMs: Type.Integer({ description: 'Session total, ms' }),
-  duration: Type.Integer({ description: 'Session total, whole seconds (for the seed clients)' }),
-});
+export const HeartbeatResult = Type.Object(
+  { ok: Type.Literal(true) },
+  {
+    description:
+      'The beat is committed (appended to the journal); the fold credits it by the accounting rules shortly after and before any read, so the answer carries no credit.',
+  },
+);

@@ -119,4 +119,39 @@ export const migrations: Migration[] = [
   },
   // Stats and the visitors list read rollups instead of every session of the range (rollups-sql.ts).
   { version: 5, name: 'query rollups kept by appended deltas', sql: rollupsSql },
+  {
+    version: 6,
+    name: 'beats are appended to a journal; visible time; sections',
+    sql: `
+      -- The request only appends a beat here; the fold (fold-plan.ts) credits it into sessions,
+      -- pages, spans and sections, then deletes it, in one transaction under an advisory lock. No
+      -- index but the key: an append is one heap tuple and one B-tree entry at the right edge.
+      CREATE TABLE beat_journal (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        session_pk BIGINT NOT NULL,
+        at BIGINT NOT NULL,
+        seq BIGINT,
+        engaged_ms BIGINT,
+        visible_ms BIGINT,
+        url TEXT,
+        scroll REAL,
+        final BOOLEAN NOT NULL DEFAULT FALSE,
+        sections TEXT
+      );
+      -- Visible time (the second clock): NULL on rows stored before it was measured, unknown rather
+      -- than invented; new sessions start at 0.
+      ALTER TABLE sessions ADD COLUMN visible_ms BIGINT;
+      ALTER TABLE session_pages ADD COLUMN visible_ms BIGINT;
+      -- One visit, one count: set by the first beat that carries engagedMs.
+      ALTER TABLE sessions ADD COLUMN measured BOOLEAN NOT NULL DEFAULT FALSE;
+      CREATE TABLE session_sections (
+        session_pk BIGINT NOT NULL,
+        url TEXT NOT NULL,
+        name TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        engaged_ms BIGINT NOT NULL,
+        PRIMARY KEY (session_pk, url, name)
+      );
+    `,
+  },
 ];

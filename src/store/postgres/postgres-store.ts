@@ -1,12 +1,14 @@
 // The PostgreSQL engine: several stateless Dwell instances share one database. Same semantics as
-// SQLite, and group commit too: beats queued in one event-loop turn are applied in one transaction
-// with one statement per table. Elapsed time comes from the database's clock, so instances with
-// skewed clocks cannot over-credit.
+// SQLite, and group commit too: beats queued in one event-loop turn are authenticated and appended
+// to the journal together (append.ts); one instance at a time folds the journal into sessions,
+// pages and spans (fold.ts), every second and before every read. Elapsed time comes from the
+// database's clock, so instances with skewed clocks cannot over-credit.
 
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { AccountingRules } from '../../accounting/credit-beat.ts';
 import { StoreUnavailableError } from '../errors.ts';
+import { FoldListeners } from '../fold-listeners.ts';
 import type { EndedGateSession, GateAccess, GateLink, LinkRedemption } from '../gate-types.ts';
 import type {
   ImportedSession,
@@ -18,19 +20,33 @@ import type {
   VisitorList,
   VisitorQuery,
 } from '../query-types.ts';
-import { type PageColumns, type SessionColumns, type SpanColumns, toSessionDetail } from '../session-row.ts';
-import type { BeatInput, BeatResult, NewSession, SessionDetail, SessionRecord, Store } from '../types.ts';
-import { applyBeats } from './beat-batch.ts';
+import {
+  type PageColumns,
+  type SectionColumns,
+  type SessionColumns,
+  type SpanColumns,
+  toSessionDetail,
+} from '../session-row.ts';
+import type {
+  BeatInput,
+  BeatResult,
+  FoldedBeat,
+  NewSession,
+  SessionDetail,
+  SessionRecord,
+  Store,
+} from '../types.ts';
+import { appendBeats, CLOCK } from './append.ts';
+import { FOLD_CHUNK, foldChunk } from './fold.ts';
 import * as gate from './gate.ts';
 import { migrations } from './migrations.ts';
 import { createPool, guardEachPg, guardPg, type PoolOptions, withTransaction } from './pool.ts';
 import * as query from './queries/index.ts';
 import { foldRollups, vacuumPending, vacuumRollups } from './rollup-fold.ts';
 
-const CLOCK = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
-/** Batches in flight at once; each holds one pooled connection for its transaction. */
+/** Batches in flight at once; each holds one pooled connection while it appends. */
 const MAX_CONCURRENT_BATCHES = 4;
-/** How often each instance folds the rollup deltas when nobody reads them (rollup-fold.ts). */
+/** How often each instance tries to fold the journal and the rollup deltas when nobody reads. */
 const FOLD_EVERY_MS = 1_000;
 /** Deltas an instance folds between two vacuums of the pending tables (rollup-fold.ts). */
 const VACUUM_EVERY_DELTAS = 100_000;
@@ -43,6 +59,9 @@ interface PendingBeat {
 
 export interface PostgresStoreOptions extends PoolOptions {
   rules: AccountingRules;
+  /** Beats per fold transaction (fold.ts); the property tests vary it. */
+  foldChunk?: number /** How often the journal is folded when nobody reads; 0: only on reads and fold() (tests). */;
+  foldEveryMs?: number;
 }
 
 export class PostgresStore implements Store {
@@ -58,11 +77,16 @@ export class PostgresStore implements Store {
   private foldTimer: NodeJS.Timeout | null = null;
   private timedFold: Promise<unknown> | null = null;
   private foldedSinceVacuum = 0;
+  private readonly listeners = new FoldListeners();
+  private readonly chunk: number;
+  private readonly foldEveryMs: number;
 
   constructor(options: PostgresStoreOptions) {
     this.pool = createPool(options);
     this.rules = options.rules;
     this.schema = options.schema;
+    this.chunk = options.foldChunk ?? FOLD_CHUNK;
+    this.foldEveryMs = options.foldEveryMs ?? FOLD_EVERY_MS;
   }
 
   async now(): Promise<number> {
@@ -95,10 +119,11 @@ export class PostgresStore implements Store {
         }
       }),
     );
-    if (!this.foldTimer && !this.closed) {
-      // Skipped while another instance folds; a failure (database down) leaves the deltas for later.
+    if (!this.foldTimer && !this.closed && this.foldEveryMs > 0) {
+      // Skipped while another instance folds; a failure (database down) leaves the beats journaled.
       this.foldTimer = setInterval(() => {
-        this.timedFold ??= foldRollups(this.pool, { wait: false })
+        this.timedFold ??= this.foldJournal(false)
+          .then(() => foldRollups(this.pool, { wait: false }))
           .then(async (folded) => {
             this.foldedSinceVacuum += folded;
             if (this.foldedSinceVacuum < VACUUM_EVERY_DELTAS) return;
@@ -109,13 +134,45 @@ export class PostgresStore implements Store {
           .finally(() => {
             this.timedFold = null;
           });
-      }, FOLD_EVERY_MS);
+      }, this.foldEveryMs);
       this.foldTimer.unref();
     }
   }
 
-  /** Applies the rollup deltas (rollup-fold.ts); every read of the rollups does first. */
-  foldRollups(): Promise<number> {
+  /** Folds the journal chunk by chunk (fold.ts); `wait` waits for another instance's fold. */
+  private async foldJournal(wait: boolean): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const chunk = await foldChunk(this.pool, this.rules, { wait, limit: this.chunk });
+      if (!chunk) return total;
+      total += chunk.count;
+      this.listeners.emit(chunk.folded);
+      if (chunk.count < this.chunk) return total;
+    }
+  }
+
+  /**
+   * Folds every beat acknowledged so far, on whichever instance appended it. A read calls it
+   * first; an empty journal costs one cheap query (a fold in flight elsewhere still shows its rows,
+   * so the read then waits for it).
+   */
+  async fold(): Promise<number> {
+    return guardPg(async () => {
+      const { rows } = await this.pool.query<{ any: boolean }>({
+        name: 'dwell-journal-any',
+        text: 'SELECT EXISTS (SELECT 1 FROM beat_journal) AS any',
+      });
+      return rows[0]!.any ? this.foldJournal(true) : 0;
+    });
+  }
+
+  onFolded(listener: (beats: FoldedBeat[]) => void): () => void {
+    return this.listeners.add(listener);
+  }
+
+  /** Folds the journal, then the rollup deltas (rollup-fold.ts); every read of the rollups does first. */
+  async foldRollups(): Promise<number> {
+    await this.fold();
     return guardPg(() => foldRollups(this.pool, { wait: true }));
   }
 
@@ -123,8 +180,8 @@ export class PostgresStore implements Store {
     return guardPg(async () => {
       const { rows } = await this.pool.query<{ started_at: number }>(
         `INSERT INTO sessions (id, token_hash, cookie_only, started_at, last_activity_at, email, visitor_id,
-           entry_url, referrer, screen, lang, current_url)
-         VALUES ($1, $2, $3, ${CLOCK}, ${CLOCK}, $4, $5, $6, $7, $8, $9, $6)
+           entry_url, referrer, screen, lang, current_url, visible_ms)
+         VALUES ($1, $2, $3, ${CLOCK}, ${CLOCK}, $4, $5, $6, $7, $8, $9, $6, 0)
          RETURNING started_at`,
         [
           session.id,
@@ -177,23 +234,28 @@ export class PostgresStore implements Store {
   }
 
   private applyBatchWithRetry(beats: BeatInput[]): Promise<BeatResult[]> {
-    return applyBeats(this.pool, beats, this.rules);
+    return appendBeats(this.pool, beats, this.rules);
   }
 
   async getSession(id: string): Promise<SessionDetail | null> {
+    await this.fold();
     return guardPg(async () => {
       const { rows } = await this.pool.query<SessionColumns>('SELECT * FROM sessions WHERE id = $1', [id]);
       const raw = rows[0];
       if (!raw) return null;
       const pages = await this.pool.query<PageColumns>(
-        'SELECT url, engaged_ms, max_scroll FROM session_pages WHERE session_pk = $1 ORDER BY engaged_ms DESC, url',
+        'SELECT url, engaged_ms, visible_ms, max_scroll FROM session_pages WHERE session_pk = $1 ORDER BY engaged_ms DESC, url',
         [raw.pk],
       );
       const spans = await this.pool.query<SpanColumns>(
         'SELECT url, start_at, end_at FROM spans WHERE session_pk = $1 ORDER BY start_at',
         [raw.pk],
       );
-      return toSessionDetail(raw, pages.rows, spans.rows);
+      const sections = await this.pool.query<SectionColumns>(
+        'SELECT url, name, engaged_ms FROM session_sections WHERE session_pk = $1 ORDER BY url, position, name',
+        [raw.pk],
+      );
+      return toSessionDetail(raw, pages.rows, spans.rows, sections.rows);
     });
   }
 
@@ -217,6 +279,7 @@ export class PostgresStore implements Store {
     return guardPg(() => gate.getGateAccess(this.pool, sessionId));
   }
   async revokeGateAccess(email: string, at: number) {
+    await this.fold();
     return guardPg(() => gate.revokeGateAccess(this.pool, email, at));
   }
   async createGateLink(link: GateLink, now: number): Promise<void> {
@@ -226,11 +289,13 @@ export class PostgresStore implements Store {
     return guardPg(() => gate.redeemGateLink(this.pool, tokenHash, now));
   }
   async claimEndedGateSessions(options: { now: number; timeoutMs: number }): Promise<EndedGateSession[]> {
+    await this.fold();
     return guardPg(() => gate.claimEndedGateSessions(this.pool, options));
   }
 
   // The query API, the CLI and the dashboard (QueryStore): one query per file in queries/.
   async listSessions(filter: SessionFilter, limit: number, cursor?: string): Promise<SessionPage> {
+    await this.fold();
     return guardPg(() => query.listSessions(this.pool, filter, limit, cursor));
   }
   async listVisitors(visitors: VisitorQuery): Promise<VisitorList> {
@@ -239,21 +304,26 @@ export class PostgresStore implements Store {
   }
   async getStats(stats: StatsQuery): Promise<Stats> {
     if (stats.email === undefined && stats.url === undefined) await this.foldRollups();
+    else await this.fold();
     return guardPg(() => query.getStats(this.pool, stats));
   }
   async listLiveSessions(since: number, limit: number): Promise<LiveSession[]> {
+    await this.fold();
     return guardPg(() => query.listLiveSessions(this.pool, since, limit));
   }
   async *exportSessions(
     filter: SessionFilter,
     options?: { pages?: boolean },
   ): AsyncIterable<SessionRecord[]> {
+    await this.fold();
     yield* guardEachPg(query.exportSessions(this.pool, filter, options));
   }
   async *exportSessionsCsv(filter: SessionFilter, context: { now: number; timeoutMs: number }) {
+    await this.fold();
     yield* guardEachPg(query.exportSessionsCsv(this.pool, filter, context));
   }
   async purgeSessions(before: number): Promise<number> {
+    await this.fold();
     return guardPg(() => query.purgeSessions(this.pool, before));
   }
   async importSessions(
@@ -280,6 +350,8 @@ export class PostgresStore implements Store {
       await new Promise<void>((resolve) => this.drained.add(resolve));
     }
     await this.timedFold;
+    // What this instance acknowledged is in the journal already; folding it now spares the next start.
+    await this.fold().catch(() => {});
     await this.pool.end();
   }
 }

@@ -101,4 +101,39 @@ export const migrations: Migration[] = [
   { version: 3, name: 'query rollups and indexes', sql: rollupsSql },
   { version: 4, name: 'beats leave rollup deltas to fold in bulk', sql: pendingRollupsSql },
   { version: 5, name: 'removals recompute first and last activity', sql: exactRemovalsSql },
+  {
+    version: 6,
+    name: 'beats are appended to a journal; visible time; sections',
+    sql: `
+      -- The request only appends a beat here; the fold (fold-plan.ts) credits it into sessions,
+      -- pages, spans and sections, then deletes it, in one transaction. Append-only at the end of
+      -- the rowid B-tree: a batch of beats dirties a page or two instead of four pages a beat.
+      CREATE TABLE beat_journal (
+        id INTEGER PRIMARY KEY,
+        session_pk INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        seq INTEGER,
+        engaged_ms INTEGER,
+        visible_ms INTEGER,
+        url TEXT,
+        scroll REAL,
+        final INTEGER NOT NULL DEFAULT 0,
+        sections TEXT
+      );
+      -- Visible time (the second clock): NULL on rows stored before it was measured, unknown rather
+      -- than invented; new sessions start at 0.
+      ALTER TABLE sessions ADD COLUMN visible_ms INTEGER;
+      ALTER TABLE session_pages ADD COLUMN visible_ms INTEGER;
+      -- One visit, one count: set by the first beat that carries engagedMs.
+      ALTER TABLE sessions ADD COLUMN measured INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE session_sections (
+        session_pk INTEGER NOT NULL,
+        url TEXT NOT NULL,
+        name TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        engaged_ms INTEGER NOT NULL,
+        PRIMARY KEY (session_pk, url, name)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

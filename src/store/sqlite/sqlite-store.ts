@@ -1,12 +1,16 @@
-// The SQLite engine: one file, WAL, and group commit — beats arriving in the same event-loop turn
-// are applied in one transaction, and every request is answered after that transaction commits.
+// The SQLite engine: one file, WAL, and group commit. A beat's request only authenticates it and
+// appends it to the journal (beats arriving in the same event-loop turn share one transaction);
+// the fold (fold.ts) credits journaled beats into sessions, pages and spans a moment later, and
+// before every read, so readers see every acknowledged beat.
 
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AccountingRules } from '../../accounting/credit-beat.ts';
-import { type BeatPlan, planBeat, type SessionRow } from '../beat-plan.ts';
+import { type AuthRow, authorizeBeat } from '../beat-plan.ts';
 import { StoreUnavailableError } from '../errors.ts';
+import { FoldListeners } from '../fold-listeners.ts';
 import type { EndedGateSession, GateAccess, GateLink, LinkRedemption } from '../gate-types.ts';
+import { journalValues } from '../journal.ts';
 import type {
   ImportedSession,
   LiveSession,
@@ -19,13 +23,22 @@ import type {
 } from '../query-types.ts';
 import {
   type PageColumns,
+  type SectionColumns,
   type SessionColumns,
   type SpanColumns,
   toSessionDetail,
-  toSessionRow,
 } from '../session-row.ts';
-import type { BeatInput, BeatResult, NewSession, SessionDetail, SessionRecord, Store } from '../types.ts';
+import type {
+  BeatInput,
+  BeatResult,
+  FoldedBeat,
+  NewSession,
+  SessionDetail,
+  SessionRecord,
+  Store,
+} from '../types.ts';
 import { Checkpointer, type CheckpointOptions } from './checkpointer.ts';
+import { createChunkFold, FOLD_CHUNK } from './fold.ts';
 import * as gate from './gate.ts';
 import { applyMigrations, openDatabase, type SqliteOptions } from './open.ts';
 import * as query from './queries/index.ts';
@@ -38,14 +51,20 @@ interface PendingBeat {
   reject: (error: unknown) => void;
 }
 
-/** How often the beats' rollup deltas are folded when nobody reads the rollups (rollup-fold.ts). */
-const FOLD_EVERY_MS = 250;
+/**
+ * How often the journal is folded when nobody reads. Short, so each fold is small (a stall of a
+ * few ms on the event loop) and the live view stays well within a second.
+ */
+const FOLD_EVERY_MS = 100;
 
 export interface SqliteStoreOptions extends SqliteOptions {
   rules: AccountingRules;
   clock?: () => number;
   /** The WAL checkpoints' pace (checkpointer.ts); the defaults suit a server. */
   checkpoint?: CheckpointOptions;
+  /** Beats per fold transaction (fold.ts); the property tests vary it. */
+  foldChunk?: number /** How often the journal is folded when nobody reads; 0: only on reads and fold() (tests). */;
+  foldEveryMs?: number;
 }
 
 export class SqliteStore implements Store {
@@ -61,8 +80,12 @@ export class SqliteStore implements Store {
   private foldTimer: NodeJS.Timeout | null = null;
   private readonly path: string;
   private readonly checkpointOptions: CheckpointOptions | undefined;
-  /** Applies a batch of beats in one transaction; built once, it runs for every flush. */
-  private readonly applyBatch: (beats: BeatInput[]) => BeatResult[];
+  private readonly listeners = new FoldListeners();
+  private readonly chunk: number;
+  private readonly foldEveryMs: number;
+  /** Appends a batch of beats in one transaction; built once, it runs for every flush. */
+  private appendBatch: ((beats: BeatInput[]) => BeatResult[]) | null = null;
+  private foldChunk: ((limit: number) => { count: number; folded: FoldedBeat[] }) | null = null;
 
   constructor(options: SqliteStoreOptions) {
     this.db = openDatabase(options);
@@ -70,16 +93,8 @@ export class SqliteStore implements Store {
     this.checkpointOptions = options.checkpoint;
     this.rules = options.rules;
     this.clock = options.clock ?? Date.now;
-    // IMMEDIATE, so a batch waits for another connection's write (busy_timeout) instead of failing.
-    this.applyBatch = this.db.transaction((all: BeatInput[]) => {
-      const now = this.clock();
-      return all.map((beat) => {
-        const row = this.readSession(beat.sessionId);
-        const plan = planBeat(row, beat, now, this.rules);
-        if (row) this.writePlan(row.pk, plan);
-        return plan.result;
-      });
-    }).immediate;
+    this.chunk = options.foldChunk ?? FOLD_CHUNK;
+    this.foldEveryMs = options.foldEveryMs ?? FOLD_EVERY_MS;
   }
 
   async now(): Promise<number> {
@@ -93,18 +108,48 @@ export class SqliteStore implements Store {
       this.checkpointer = new Checkpointer(this.db, this.path, this.checkpointOptions);
     if (!this.rollups) {
       this.rollups = new RollupFolder(this.db);
-      this.foldRollups();
-      // A failed fold (a full disk) leaves the deltas pending for the next one or the next read.
-      this.foldTimer = setInterval(() => {
-        try {
-          this.foldRollups();
-        } catch {}
-      }, FOLD_EVERY_MS);
-      this.foldTimer.unref();
+      this.foldNow();
+      // A failed fold (a full disk) leaves the beats journaled for the next one or the next read.
+      if (this.foldEveryMs > 0) {
+        this.foldTimer = setInterval(() => {
+          try {
+            this.foldNow();
+          } catch {}
+        }, this.foldEveryMs);
+        this.foldTimer.unref();
+      }
     }
   }
 
-  /** Applies the beats' pending rollup deltas (rollup-fold.ts); every read of the rollups does first. */
+  /**
+   * Folds the whole journal (fold.ts), then the rollup deltas it left (rollup-fold.ts). Every read
+   * calls it first; it is synchronous, so nothing can append in between.
+   */
+  foldNow(): number {
+    return guard(() => {
+      this.foldChunk ??= createChunkFold(this.db, this.sql, this.rules);
+      let total = 0;
+      for (;;) {
+        const { count, folded } = this.foldChunk(this.chunk);
+        if (count === 0) break;
+        total += count;
+        this.listeners.emit(folded);
+        if (count < this.chunk) break;
+      }
+      this.rollups?.foldPending();
+      return total;
+    });
+  }
+
+  async fold(): Promise<number> {
+    return this.foldNow();
+  }
+
+  onFolded(listener: (beats: FoldedBeat[]) => void): () => void {
+    return this.listeners.add(listener);
+  }
+
+  /** The rollup deltas alone (the rollup property tests fold them separately). */
   foldRollups(): number {
     return guard(() => this.rollups?.foldPending() ?? 0);
   }
@@ -141,14 +186,19 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Applies every queued beat in one transaction, then answers each. */
+  /** Appends every queued beat in one transaction, then answers each. */
   private flush(): void {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
     let results: BeatResult[];
     try {
-      results = guard(() => this.applyBatch(batch.map((p) => p.beat)));
+      this.appendBatch ??= this.db.transaction((beats: BeatInput[]) => {
+        const now = this.clock();
+        return beats.map((beat) => this.append(beat, now));
+      }).immediate;
+      const append = this.appendBatch;
+      results = guard(() => append(batch.map((p) => p.beat)));
     } catch (error) {
       for (const pending of batch) pending.reject(error);
       return;
@@ -156,32 +206,30 @@ export class SqliteStore implements Store {
     for (const [i, pending] of batch.entries()) pending.resolve(results[i]!);
   }
 
-  private readSession(id: string): SessionRow | undefined {
-    const raw = this.sql.selectForBeat.get(id) as SessionColumns | undefined;
-    return raw && toSessionRow(raw);
-  }
-
-  private writePlan(pk: number, plan: BeatPlan): void {
-    const { session, closedSpan, page } = plan;
-    if (session) {
-      this.sql.updateAfterBeat.run({
-        pk,
-        lastActivityAt: session.lastActivityAt,
-        endedAt: session.endedAt,
-        engagedMs: session.engagedMs,
-        lastSeq: session.lastSeq,
-        beats: session.beats,
-        currentUrl: session.currentUrl,
-        spanUrl: session.openSpan?.url ?? null,
-        spanStart: session.openSpan?.start ?? null,
-        spanEnd: session.openSpan?.end ?? null,
-      });
-    }
-    if (closedSpan) this.sql.insertSpan.run(pk, closedSpan.url, closedSpan.start, closedSpan.end);
-    if (page) this.sql.upsertPage.run(pk, page.url, page.creditedMs, page.scroll);
+  private append(beat: BeatInput, now: number): BeatResult {
+    const raw = this.sql.selectForAuth.get(beat.sessionId) as
+      | Pick<SessionColumns, 'pk' | 'token_hash' | 'cookie_only' | 'last_activity_at'>
+      | undefined;
+    const row: AuthRow | undefined = raw && {
+      pk: raw.pk,
+      tokenHash: raw.token_hash,
+      cookieOnly: Boolean(raw.cookie_only),
+      lastActivityAt: raw.last_activity_at,
+    };
+    const answer = authorizeBeat(
+      row,
+      beat,
+      now,
+      this.rules,
+      () => (this.sql.lastJournaledAt.get(raw?.pk) as number | null) ?? null,
+    );
+    if (answer.kind !== 'accepted') return answer;
+    this.sql.appendBeat.run(journalValues(answer.pk, now, beat));
+    return { kind: 'accepted' };
   }
 
   async getSession(id: string): Promise<SessionDetail | null> {
+    this.foldNow();
     return guard(() => {
       const raw = this.sql.selectSession.get(id) as SessionColumns | undefined;
       if (!raw) return null;
@@ -189,6 +237,7 @@ export class SqliteStore implements Store {
         raw,
         this.sql.selectPages.all(raw.pk) as PageColumns[],
         this.sql.selectSpans.all(raw.pk) as SpanColumns[],
+        this.sql.selectSections.all(raw.pk) as SectionColumns[],
       );
     });
   }
@@ -212,6 +261,7 @@ export class SqliteStore implements Store {
     return guard(() => gate.getGateAccess(this.db, sessionId));
   }
   async revokeGateAccess(email: string, at: number) {
+    this.foldNow();
     return guard(() => gate.revokeGateAccess(this.db, email, at));
   }
   async createGateLink(link: GateLink, now: number): Promise<void> {
@@ -221,28 +271,32 @@ export class SqliteStore implements Store {
     return guard(() => gate.redeemGateLink(this.db, tokenHash, now));
   }
   async claimEndedGateSessions(options: { now: number; timeoutMs: number }): Promise<EndedGateSession[]> {
+    this.foldNow();
     return guard(() => gate.claimEndedGateSessions(this.db, options));
   }
 
   // The query API, the CLI and the dashboard (QueryStore): one query per file in queries/.
   async listSessions(filter: SessionFilter, limit: number, cursor?: string): Promise<SessionPage> {
+    this.foldNow();
     return guard(() => query.listSessions(this.db, filter, limit, cursor));
   }
   async listVisitors(visitors: VisitorQuery): Promise<VisitorList> {
-    this.foldRollups();
+    this.foldNow();
     return guard(() => query.listVisitors(this.db, visitors));
   }
   async getStats(stats: StatsQuery): Promise<Stats> {
-    this.foldRollups();
+    this.foldNow();
     return guard(() => query.getStats(this.db, stats));
   }
   async listLiveSessions(since: number, limit: number): Promise<LiveSession[]> {
+    this.foldNow();
     return guard(() => query.listLiveSessions(this.db, since, limit));
   }
   async *exportSessions(
     filter: SessionFilter,
     options?: { pages?: boolean },
   ): AsyncIterable<SessionRecord[]> {
+    this.foldNow();
     const batches = query.exportSessions(this.db, filter, options);
     for (;;) {
       const next = guard(() => batches.next());
@@ -251,6 +305,7 @@ export class SqliteStore implements Store {
     }
   }
   async *exportSessionsCsv(filter: SessionFilter, context: { now: number; timeoutMs: number }) {
+    this.foldNow();
     const chunks = query.exportSessionsCsv(this.db, filter, context);
     for (;;) {
       const next = guard(() => chunks.next());
@@ -260,13 +315,14 @@ export class SqliteStore implements Store {
   }
   async purgeSessions(before: number): Promise<number> {
     // Folded first: a purge may delete a visitor-day row that pending deltas still point at.
-    this.foldRollups();
+    this.foldNow();
     return guard(() => query.purgeSessions(this.db, before));
   }
   async importSessions(
     sessions: Iterable<ImportedSession>,
     onProgress?: (done: number) => void,
   ): Promise<number> {
+    this.foldNow();
     return guard(() => query.importSessions(this.db, sessions, onProgress));
   }
 
@@ -280,7 +336,7 @@ export class SqliteStore implements Store {
     this.flush();
     if (this.foldTimer) clearInterval(this.foldTimer);
     try {
-      this.foldRollups();
+      this.foldNow();
     } catch {}
     await this.checkpointer?.stop();
     this.db.close();

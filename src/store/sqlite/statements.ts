@@ -6,27 +6,47 @@ export function prepareStatements(db: Database.Database) {
   return {
     insertSession: db.prepare(`
       INSERT INTO sessions (id, token_hash, cookie_only, started_at, last_activity_at, email, visitor_id,
-        entry_url, referrer, screen, lang, current_url)
+        entry_url, referrer, screen, lang, current_url, visible_ms)
       VALUES (@id, @tokenHash, @cookieOnly, @startedAt, @startedAt, @email, @visitorId,
-        @entryUrl, @referrer, @screen, @lang, @entryUrl)`),
-    selectForBeat: db.prepare(`
-      SELECT pk, token_hash, cookie_only, started_at, last_activity_at, ended_at, engaged_ms, last_seq, beats,
-        current_url, span_url, span_start, span_end
-      FROM sessions WHERE id = ?`),
-    updateAfterBeat: db.prepare(`
+        @entryUrl, @referrer, @screen, @lang, @entryUrl, 0)`),
+    // The request path: what authorizeBeat needs, and the append.
+    selectForAuth: db.prepare(
+      'SELECT pk, token_hash, cookie_only, last_activity_at FROM sessions WHERE id = ?',
+    ),
+    lastJournaledAt: db.prepare('SELECT max(at) FROM beat_journal WHERE session_pk = ?').pluck(),
+    appendBeat: db.prepare(`
+      INSERT INTO beat_journal (session_pk, at, seq, engaged_ms, visible_ms, url, scroll, final, sections)
+      VALUES (@sessionPk, @at, @seq, @engagedMs, @visibleMs, @url, @scroll, @final, @sections)`),
+    // The fold (fold.ts).
+    selectJournal: db.prepare('SELECT * FROM beat_journal ORDER BY id LIMIT ?'),
+    deleteJournalThrough: db.prepare('DELETE FROM beat_journal WHERE id <= ?'),
+    selectForFold: db.prepare(`
+      SELECT pk, id, token_hash, cookie_only, started_at, last_activity_at, ended_at, engaged_ms, visible_ms,
+        measured, last_seq, beats, current_url, span_url, span_start, span_end
+      FROM sessions WHERE pk = ?`),
+    updateAfterFold: db.prepare(`
       UPDATE sessions SET last_activity_at = @lastActivityAt, ended_at = @endedAt, engaged_ms = @engagedMs,
-        last_seq = @lastSeq, beats = @beats, current_url = @currentUrl,
-        span_url = @spanUrl, span_start = @spanStart, span_end = @spanEnd
+        visible_ms = @visibleMs, measured = @measured, last_seq = @lastSeq, beats = @beats,
+        current_url = @currentUrl, span_url = @spanUrl, span_start = @spanStart, span_end = @spanEnd
       WHERE pk = @pk`),
     insertSpan: db.prepare('INSERT INTO spans (session_pk, url, start_at, end_at) VALUES (?, ?, ?, ?)'),
+    // A page row stored before visible time was measured keeps NULL (NULL + n is NULL).
     upsertPage: db.prepare(`
-      INSERT INTO session_pages (session_pk, url, engaged_ms, max_scroll) VALUES (?, ?, ?, ?)
+      INSERT INTO session_pages (session_pk, url, engaged_ms, max_scroll, visible_ms) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (session_pk, url) DO UPDATE SET
         engaged_ms = engaged_ms + excluded.engaged_ms,
+        visible_ms = visible_ms + excluded.visible_ms,
         max_scroll = max(coalesce(max_scroll, excluded.max_scroll), coalesce(excluded.max_scroll, max_scroll))`),
+    upsertSection: db.prepare(`
+      INSERT INTO session_sections (session_pk, url, name, position, engaged_ms) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (session_pk, url, name) DO UPDATE SET
+        engaged_ms = engaged_ms + excluded.engaged_ms, position = min(position, excluded.position)`),
     selectSession: db.prepare('SELECT * FROM sessions WHERE id = ?'),
     selectPages: db.prepare(
-      'SELECT url, engaged_ms, max_scroll FROM session_pages WHERE session_pk = ? ORDER BY engaged_ms DESC, url',
+      'SELECT url, engaged_ms, visible_ms, max_scroll FROM session_pages WHERE session_pk = ? ORDER BY engaged_ms DESC, url',
+    ),
+    selectSections: db.prepare(
+      'SELECT url, name, engaged_ms FROM session_sections WHERE session_pk = ? ORDER BY url, position, name',
     ),
     selectSpans: db.prepare('SELECT url, start_at, end_at FROM spans WHERE session_pk = ? ORDER BY start_at'),
     insertSalt: db.prepare('INSERT OR IGNORE INTO salts (day, salt) VALUES (?, ?)'),

@@ -155,9 +155,17 @@ export interface paths {
                         token?: string;
                         seq?: number;
                         engagedMs?: number;
+                        /** @description Visible time measured since the previous accepted beat (≥ engagedMs) */
+                        visibleMs?: number;
                         url?: string;
                         scroll?: number;
                         final?: boolean;
+                        /** @description Engaged ms per `data-dwell-section` of the page since the previous accepted beat: `[name, engagedMs, position in page order]`. Their sum is capped at the credited engaged time. */
+                        sections?: [
+                            string,
+                            number,
+                            number
+                        ][];
                     };
                 };
             };
@@ -171,15 +179,10 @@ export interface paths {
                         "application/json": {
                             /** @enum {boolean} */
                             success: true;
+                            /** @description The beat is committed (appended to the journal); the fold credits it by the accounting rules shortly after and before any read, so the answer carries no credit. */
                             data: {
                                 /** @enum {boolean} */
                                 ok: true;
-                                /** @description Engaged ms credited by this beat (0 for a retried seq) */
-                                credited: number;
-                                /** @description Session total, ms */
-                                engagedMs: number;
-                                /** @description Session total, whole seconds (for the seed clients) */
-                                duration: number;
                             };
                         };
                     };
@@ -282,9 +285,17 @@ export interface paths {
                         token?: string;
                         seq?: number;
                         engagedMs?: number;
+                        /** @description Visible time measured since the previous accepted beat (≥ engagedMs) */
+                        visibleMs?: number;
                         url?: string;
                         scroll?: number;
                         final?: boolean;
+                        /** @description Engaged ms per `data-dwell-section` of the page since the previous accepted beat: `[name, engagedMs, position in page order]`. Their sum is capped at the credited engaged time. */
+                        sections?: [
+                            string,
+                            number,
+                            number
+                        ][];
                     };
                 };
             };
@@ -298,15 +309,10 @@ export interface paths {
                         "application/json": {
                             /** @enum {boolean} */
                             success: true;
+                            /** @description The beat is committed (appended to the journal); the fold credits it by the accounting rules shortly after and before any read, so the answer carries no credit. */
                             data: {
                                 /** @enum {boolean} */
                                 ok: true;
-                                /** @description Engaged ms credited by this beat (0 for a retried seq) */
-                                credited: number;
-                                /** @description Session total, ms */
-                                engagedMs: number;
-                                /** @description Session total, whole seconds (for the seed clients) */
-                                duration: number;
                             };
                         };
                     };

@@ -1,4 +1,4 @@
-// Deletes sessions whose last activity is older than a cutoff, with their pages and spans, in
+// Deletes sessions whose last activity is older than a cutoff, with their pages, sections and spans, in
 // batches of one short transaction each, so beats keep flowing while a large purge runs. Pages go
 // in a statement before their sessions: the rollup trigger reads a page's day from its session.
 
@@ -19,7 +19,8 @@ export async function purgeSessions(db: pg.Pool, before: number): Promise<number
       const pks = rows.map((r) => r.pk);
       if (pks.length === 0) return 0;
       await client.query(
-        `WITH pages AS (DELETE FROM session_pages WHERE session_pk = ANY($1::bigint[]))
+        `WITH pages AS (DELETE FROM session_pages WHERE session_pk = ANY($1::bigint[])),
+           sections AS (DELETE FROM session_sections WHERE session_pk = ANY($1::bigint[]))
          DELETE FROM spans WHERE session_pk = ANY($1::bigint[])`,
         [pks],
       );

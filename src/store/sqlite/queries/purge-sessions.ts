@@ -1,4 +1,4 @@
-// Deletes sessions whose last activity is older than a cutoff, with their pages and spans, in
+// Deletes sessions whose last activity is older than a cutoff, with their pages, sections and spans, in
 // batches of short transactions so beats keep flowing while a large purge runs.
 
 import type Database from 'better-sqlite3';
@@ -13,11 +13,15 @@ export function purgeSessions(db: Database.Database, before: number): number {
   const deletePages = db.prepare(
     'DELETE FROM session_pages WHERE session_pk IN (SELECT value FROM json_each(?))',
   );
+  const deleteSections = db.prepare(
+    'DELETE FROM session_sections WHERE session_pk IN (SELECT value FROM json_each(?))',
+  );
   const deleteSpans = db.prepare('DELETE FROM spans WHERE session_pk IN (SELECT value FROM json_each(?))');
   const deleteSessions = db.prepare('DELETE FROM sessions WHERE pk IN (SELECT value FROM json_each(?))');
   const batch = db.transaction(() => {
     const pks = JSON.stringify(pick.all({ before, batch: BATCH }));
     deletePages.run(pks);
+    deleteSections.run(pks);
     deleteSpans.run(pks);
     return deleteSessions.run(pks).changes;
   });

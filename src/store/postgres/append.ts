@@ -1,0 +1,105 @@
+// The request path of the PostgreSQL engine: a batch of beats is authenticated against the session
+// rows (one read) and the accepted ones are appended to the journal (one insert), two round trips of
+// prepared statements and no transaction. Nothing here updates a session: the fold does, so
+// instances appending at once never wait on each other's rows.
+
+import type pg from 'pg';
+import type { AccountingRules } from '../../accounting/credit-beat.ts';
+import { type AuthRow, authorizeBeat } from '../beat-plan.ts';
+import { journalValues } from '../journal.ts';
+import type { BeatInput, BeatResult } from '../types.ts';
+
+export const CLOCK = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
+
+interface AuthColumns {
+  now: string;
+  pk: string;
+  id: string;
+  token_hash: Buffer | null;
+  cookie_only: boolean;
+  last_activity_at: string;
+}
+
+/** Authenticates `beats`, appends the accepted ones in arrival order, and answers each. */
+export async function appendBeats(
+  pool: pg.Pool,
+  beats: BeatInput[],
+  rules: Pick<AccountingRules, 'timeoutMs'>,
+): Promise<BeatResult[]> {
+  const { rows } = await pool.query<AuthColumns>({
+    name: 'dwell-beat-auth',
+    text: `SELECT ${CLOCK} AS now, pk, id, token_hash, cookie_only, last_activity_at
+      FROM sessions WHERE id = ANY($1::text[])`,
+    values: [[...new Set(beats.map((b) => b.sessionId))]],
+  });
+  if (rows.length === 0) return beats.map(() => ({ kind: 'not_found' }));
+  // The database's clock: instances with skewed clocks cannot over-credit.
+  const now = Number(rows[0]!.now);
+  const byId = new Map<string, AuthRow>(
+    rows.map((r) => [
+      r.id,
+      {
+        pk: Number(r.pk),
+        tokenHash: r.token_hash,
+        cookieOnly: r.cookie_only,
+        lastActivityAt: Number(r.last_activity_at),
+      },
+    ]),
+  );
+  const journaled = await lastJournaledAt(pool, [...byId.values()], now, rules.timeoutMs);
+  const accepted: ReturnType<typeof journalValues>[] = [];
+  const results = beats.map((beat): BeatResult => {
+    const answer = authorizeBeat(
+      byId.get(beat.sessionId),
+      beat,
+      now,
+      rules,
+      () => journaled.get(byId.get(beat.sessionId)!.pk) ?? null,
+    );
+    if (answer.kind !== 'accepted') return answer;
+    accepted.push(journalValues(answer.pk, now, beat));
+    return { kind: 'accepted' };
+  });
+  if (accepted.length > 0) {
+    await pool.query({
+      name: 'dwell-beat-append',
+      text: `INSERT INTO beat_journal (session_pk, at, seq, engaged_ms, visible_ms, url, scroll, final, sections)
+        SELECT session_pk, at, seq, engaged_ms, visible_ms, url, scroll, final, sections
+        FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::real[],
+          $8::bool[], $9::text[]) WITH ORDINALITY
+          AS j(session_pk, at, seq, engaged_ms, visible_ms, url, scroll, final, sections, n)
+        ORDER BY n`,
+      values: [
+        accepted.map((a) => a.sessionPk),
+        accepted.map((a) => a.at),
+        accepted.map((a) => a.seq),
+        accepted.map((a) => a.engagedMs),
+        accepted.map((a) => a.visibleMs),
+        accepted.map((a) => a.url),
+        accepted.map((a) => a.scroll),
+        accepted.map((a) => a.final === 1),
+        accepted.map((a) => a.sections),
+      ],
+    });
+  }
+  return results;
+}
+
+/**
+ * The latest journaled beat of the sessions whose row alone says "expired" (their newer beats may
+ * not be folded yet). Rare, so a session beating steadily never pays this read.
+ */
+async function lastJournaledAt(
+  pool: pg.Pool,
+  rows: AuthRow[],
+  now: number,
+  timeoutMs: number,
+): Promise<Map<number, number>> {
+  const stale = rows.filter((r) => now - r.lastActivityAt > timeoutMs).map((r) => r.pk);
+  if (stale.length === 0) return new Map();
+  const { rows: latest } = await pool.query<{ session_pk: string; at: string }>(
+    'SELECT session_pk, max(at) AS at FROM beat_journal WHERE session_pk = ANY($1::bigint[]) GROUP BY session_pk',
+    [stale],
+  );
+  return new Map(latest.map((r) => [Number(r.session_pk), Number(r.at)]));
+}

@@ -1,0 +1,147 @@
+// The PostgreSQL side of the fold (fold-plan.ts). One instance folds at a time (an advisory lock);
+// a fold takes a chunk of the journal with DELETE … RETURNING, locks the sessions it touches, plans
+// in TypeScript and writes sessions, spans, pages, sections and their rollup deltas in one
+// statement, all in one transaction: an instance killed mid-fold leaves nothing half-applied, and
+// the next fold (on any instance) takes the same beats again.
+
+import type pg from 'pg';
+import type { AccountingRules } from '../../accounting/credit-beat.ts';
+import { type FoldSession, type FoldWrites, planFold } from '../fold-plan.ts';
+import { type JournalColumns, toJournalEntry } from '../journal.ts';
+import { type SessionColumns, toSessionRow } from '../session-row.ts';
+import type { FoldedBeat } from '../types.ts';
+import { withTransaction } from './pool.ts';
+import { day, who } from './rollups-sql.ts';
+
+const LOCK = "hashtext('dwell_journal_fold')";
+/** Beats per fold transaction: large enough to coalesce, small enough to hold locks briefly. */
+export const FOLD_CHUNK = 5_000;
+
+/**
+ * Folds one chunk; `wait` waits for another instance's fold instead of skipping (a read must see
+ * every acknowledged beat). Returns null when skipped.
+ */
+export async function foldChunk(
+  pool: pg.Pool,
+  rules: AccountingRules,
+  { wait, limit }: { wait: boolean; limit: number },
+): Promise<{ count: number; folded: FoldedBeat[] } | null> {
+  return withTransaction(pool, async (client) => {
+    if (wait) await client.query(`SELECT pg_advisory_xact_lock(${LOCK})`);
+    else {
+      const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${LOCK}) AS ok`);
+      if (!rows[0]!.ok) return null;
+    }
+    const { rows: raw } = await client.query<JournalColumns>({
+      name: 'dwell-fold-take',
+      text: `DELETE FROM beat_journal WHERE id IN (SELECT id FROM beat_journal ORDER BY id LIMIT $1) RETURNING *`,
+      values: [limit],
+    });
+    if (raw.length === 0) return { count: 0, folded: [] };
+    const entries = raw.map(toJournalEntry).sort((a, b) => a.id - b.id);
+    // Locked in primary-key order: a gate revocation or a purge cannot change them under the fold.
+    const { rows: sessions } = await client.query<SessionColumns>({
+      name: 'dwell-fold-read',
+      text: `SELECT pk, id, token_hash, cookie_only, started_at, last_activity_at, ended_at, engaged_ms, visible_ms,
+          measured, last_seq, beats, current_url, span_url, span_start, span_end
+        FROM sessions WHERE pk = ANY($1::bigint[]) ORDER BY pk FOR UPDATE`,
+      values: [[...new Set(entries.map((e) => e.sessionPk))]],
+    });
+    const rows = new Map<number, FoldSession>(sessions.map((s) => [s.pk, { ...toSessionRow(s), id: s.id }]));
+    const writes = planFold(rows, entries, rules);
+    await writeFold(client, writes);
+    return { count: entries.length, folded: writes.folded };
+  });
+}
+
+/**
+ * One statement writes the fold: sessions, spans, pages, sections, and the rollup deltas of what it
+ * changed (rollups-sql.ts: no trigger fires on a session's update, so the fold appends them).
+ */
+async function writeFold(client: pg.PoolClient, writes: FoldWrites): Promise<void> {
+  const sessions = [...writes.sessions.values()];
+  if (sessions.length === 0) return;
+  const pages = [...writes.pages.values()];
+  const sections = [...writes.sections.values()];
+  const next = sessions.map((s) => s.next);
+  const { rows } = await client.query<{ updated: number }>({
+    name: 'dwell-fold-write',
+    text: `WITH v AS (
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bool[],
+         $7::bigint[], $8::int[], $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[])
+         AS v(pk, last_activity_at, ended_at, engaged_ms, visible_ms, measured, last_seq, beats, current_url,
+           span_url, span_start, span_end, read_engaged_ms, read_last_activity_at)
+     ), u AS (
+       UPDATE sessions AS s SET last_activity_at = v.last_activity_at, ended_at = v.ended_at,
+         engaged_ms = v.engaged_ms, visible_ms = v.visible_ms, measured = v.measured, last_seq = v.last_seq,
+         beats = v.beats, current_url = v.current_url,
+         span_url = v.span_url, span_start = v.span_start, span_end = v.span_end
+       FROM v WHERE s.pk = v.pk
+       RETURNING s.pk, ${day('s')} AS day, ${who('s')} AS who, s.engaged_ms,
+         s.last_activity_at, v.read_engaged_ms, v.read_last_activity_at
+     ), deltas AS (
+       INSERT INTO rollup_pending (day, who, old_ms, new_ms, last_at)
+       SELECT u.day, u.who, u.read_engaged_ms, u.engaged_ms, u.last_activity_at FROM u
+       WHERE u.engaged_ms <> u.read_engaged_ms OR u.last_activity_at <> u.read_last_activity_at
+     ), new_spans AS (
+       INSERT INTO spans (session_pk, url, start_at, end_at)
+       SELECT * FROM unnest($15::bigint[], $16::text[], $17::bigint[], $18::bigint[])
+     ), new_pages AS (
+       -- A page row stored before visible time was measured keeps NULL (NULL + n is NULL).
+       INSERT INTO session_pages (session_pk, url, engaged_ms, visible_ms, max_scroll)
+       SELECT * FROM unnest($19::bigint[], $20::text[], $21::bigint[], $22::bigint[], $23::real[])
+       ON CONFLICT (session_pk, url) DO UPDATE SET
+         engaged_ms = session_pages.engaged_ms + excluded.engaged_ms,
+         visible_ms = session_pages.visible_ms + excluded.visible_ms,
+         max_scroll = GREATEST(session_pages.max_scroll, excluded.max_scroll)
+       RETURNING session_pk, url, xmax <> 0 AS updated
+     ), page_deltas AS (
+       -- Pages inserted are counted by their trigger; time added to existing ones is counted here.
+       INSERT INTO rollup_pages_pending (day, url, sessions, engaged_ms)
+       SELECT u.day, p.url, 0, y.engaged_ms
+       FROM new_pages p JOIN u ON u.pk = p.session_pk
+         JOIN unnest($19::bigint[], $20::text[], $21::bigint[]) AS y(pk, url, engaged_ms)
+           ON y.pk = p.session_pk AND y.url = p.url
+       WHERE p.updated AND y.engaged_ms <> 0
+     ), new_sections AS (
+       INSERT INTO session_sections (session_pk, url, name, position, engaged_ms)
+       SELECT * FROM unnest($24::bigint[], $25::text[], $26::text[], $27::int[], $28::bigint[])
+       ON CONFLICT (session_pk, url, name) DO UPDATE SET
+         engaged_ms = session_sections.engaged_ms + excluded.engaged_ms,
+         position = LEAST(session_sections.position, excluded.position)
+     )
+     SELECT count(*)::int AS updated FROM u`,
+    values: [
+      sessions.map((s) => s.next.pk),
+      next.map((r) => r.lastActivityAt),
+      next.map((r) => r.endedAt),
+      next.map((r) => r.engagedMs),
+      next.map((r) => r.visibleMs ?? null),
+      next.map((r) => Boolean(r.measured)),
+      next.map((r) => r.lastSeq),
+      next.map((r) => r.beats),
+      next.map((r) => r.currentUrl),
+      next.map((r) => r.openSpan?.url ?? null),
+      next.map((r) => r.openSpan?.start ?? null),
+      next.map((r) => r.openSpan?.end ?? null),
+      sessions.map((s) => s.read.engagedMs),
+      sessions.map((s) => s.read.lastActivityAt),
+      writes.spans.map((s) => s.pk),
+      writes.spans.map((s) => s.url),
+      writes.spans.map((s) => s.start),
+      writes.spans.map((s) => s.end),
+      pages.map((p) => p.pk),
+      pages.map((p) => p.url),
+      pages.map((p) => p.creditedMs),
+      pages.map((p) => p.visibleMs),
+      pages.map((p) => p.scroll),
+      sections.map((s) => s.pk),
+      sections.map((s) => s.url),
+      sections.map((s) => s.name),
+      sections.map((s) => s.position),
+      sections.map((s) => s.engagedMs),
+    ],
+  });
+  // The rows are locked: every one must be there (a purge folds first and takes the same lock).
+  if (rows[0]!.updated !== sessions.length) throw new Error('a folded session row vanished under its lock');
+}
