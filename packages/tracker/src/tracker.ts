@@ -38,6 +38,10 @@ interface Session {
   token?: string | undefined;
   /** Beat interval, ms, as the server hands it out. */
   interval: number;
+  /** How long after its last beat the server expires the session, ms (from the start answer). */
+  timeout?: number;
+  /** When the server last acknowledged a beat (or the start) of this session. */
+  a?: number;
   /** Last seq used. */
   s: number;
   /** This tab's localStorage key for its queue. */
@@ -152,6 +156,9 @@ const beatBody = (beat: Beat, final?: boolean): string => {
  * retried); after 404/410 the next send starts a new session.
  */
 const send = async (): Promise<void> => {
+  // Past the timeout the server may accept a beat yet credit nothing (API.md: it folds later), so
+  // the tracker starts a new session by itself. (NaN before the first answer compares false.)
+  if (session.token && Date.now() - session.a! > session.timeout!) session.id = '';
   const id = session.id;
   // '' (start a session) or the head; null or undefined: nothing to do.
   const beat = id && queue[0];
@@ -178,6 +185,7 @@ const send = async (): Promise<void> => {
         session.interval * 2 ** Math.min(failures++, 6) * (0.5 + Math.random()));
   } else {
     failures = 0;
+    if (status < 300) session.a = Date.now();
     if (queue[0] === beat) queue.shift();
     // The session is gone: the next send starts a new one (the gate's cookie session is not ours to replace).
     if ((status === 404 || status === 410) && session.token) session.id = '';
