@@ -75,6 +75,34 @@ export interface Stats {
   byPage: { url: string; sessions: number; engagedMs: number }[];
 }
 
+/** The attention map of one page: sessions that started in the UTC days [from, to) touches. */
+export interface PageSectionsQuery {
+  url: string;
+  from: number;
+  to: number;
+  /** One person's sessions only. */
+  email?: string | undefined;
+}
+
+export interface SectionTotal {
+  name: string;
+  /** Its index in page order (the smallest seen, should the page have changed). */
+  position: number;
+  engagedMs: number;
+  /** Sessions that spent any engaged time in it. */
+  sessions: number;
+  /** sessions / the page's sessions, 0–1. */
+  reach: number;
+}
+
+export interface PageSections {
+  url: string;
+  /** Sessions that spent engaged time on the page. */
+  sessions: number;
+  /** In page order. */
+  sections: SectionTotal[];
+}
+
 /** A session with engaged time in its last moments: the live view. */
 export interface LiveSession {
   id: string;
@@ -101,6 +129,8 @@ export interface QueryStore {
   listSessions(filter: SessionFilter, limit: number, cursor?: string): Promise<SessionPage>;
   listVisitors(query: VisitorQuery): Promise<VisitorList>;
   getStats(query: StatsQuery): Promise<Stats>;
+  /** Engaged time and reach per section of one page (issue #17, the attention map). */
+  getPageSections(query: PageSectionsQuery): Promise<PageSections>;
   /** Sessions not ended with activity at or after `since`, most recent first. */
   listLiveSessions(since: number, limit: number): Promise<LiveSession[]>;
   /**

@@ -3,7 +3,7 @@
 // PostgreSQL.
 
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { AccountingRules } from '../../src/accounting/credit-beat.ts';
 import { csvRow } from '../../src/query/present.ts';
@@ -263,6 +263,86 @@ for (const engine of await engines()) {
         assert.deepEqual(empty.engagedMs, { total: 0, median: 0, p90: 0 });
       }),
     );
+
+    it('sums engaged time and reach per section of a page, for the period and for one person', async () => {
+      const opened = await engine.open(rules);
+      const store = opened.store;
+      try {
+        const tokenHash = createHash('sha256').update('token').digest();
+        const visits: [email: string | null, url: string, sections: [string, number, number][]][] = [
+          [
+            'joe@x.test',
+            '/deck',
+            [
+              ['intro', 100, 0],
+              ['pricing', 200, 2],
+            ],
+          ],
+          [
+            'ana@x.test',
+            '/deck',
+            [
+              ['intro', 150, 0],
+              ['team', 50, 1],
+            ],
+          ],
+          [null, '/deck', []],
+          ['joe@x.test', '/other', [['intro', 300, 0]]],
+        ];
+        const ids = visits.map(() => randomUUID());
+        for (const [i, [email, url]] of visits.entries()) {
+          await store.createSession({
+            id: ids[i]!,
+            tokenHash,
+            email,
+            visitorId: `v${i}`,
+            entryUrl: url,
+            referrer: null,
+            screen: null,
+            lang: null,
+          });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        for (const [i, [, url, sections]] of visits.entries()) {
+          const result = await store.recordBeat({
+            sessionId: ids[i]!,
+            tokenHash,
+            seq: 1,
+            engagedMs: 300,
+            url,
+            sections: sections.map(([name, engagedMs, position]) => ({ name, engagedMs, position })),
+          });
+          assert.equal(result.kind, 'accepted');
+        }
+        const now = await store.now();
+        const range = { url: '/deck', from: now - DAY, to: now + 1 };
+        assert.deepEqual(await store.getPageSections(range), {
+          url: '/deck',
+          sessions: 3,
+          sections: [
+            { name: 'intro', position: 0, engagedMs: 250, sessions: 2, reach: 2 / 3 },
+            { name: 'team', position: 1, engagedMs: 50, sessions: 1, reach: 1 / 3 },
+            { name: 'pricing', position: 2, engagedMs: 200, sessions: 1, reach: 1 / 3 },
+          ],
+        });
+        assert.deepEqual(await store.getPageSections({ ...range, email: 'joe@x.test' }), {
+          url: '/deck',
+          sessions: 1,
+          sections: [
+            { name: 'intro', position: 0, engagedMs: 100, sessions: 1, reach: 1 },
+            { name: 'pricing', position: 2, engagedMs: 200, sessions: 1, reach: 1 },
+          ],
+        });
+        const nobody = { url: '/deck', sessions: 0, sections: [] };
+        assert.deepEqual(await store.getPageSections({ ...range, email: "joe@x.test' OR '1'='1" }), nobody);
+        assert.deepEqual(
+          await store.getPageSections({ ...range, from: now - 9 * DAY, to: now - 8 * DAY }),
+          nobody,
+        );
+      } finally {
+        await opened.dispose();
+      }
+    });
 
     it('keeps stats and visitors in step with live beats, two tabs of one visitor counted once', async () => {
       const opened = await engine.open(rules);
