@@ -1,6 +1,10 @@
-// Versioned schema of the SQLite store. Append new migrations; never edit an applied one.
+// Versioned schema of the SQLite store. Append new migrations; never edit an applied one: each
+// one's SQL is literal text (the long ones in migrations/), and test/store/migrations-frozen.test.ts
+// fails when a shipped migration's text changes.
 
-import { exactRemovalsSql, pendingRollupsSql, rollupsSql } from './rollups-sql.ts';
+import rollupsSql from './migrations/003-query-rollups.ts';
+import pendingRollupsSql from './migrations/004-pending-rollups.ts';
+import exactRemovalsSql from './migrations/005-exact-removals.ts';
 
 export interface Migration {
   version: number;

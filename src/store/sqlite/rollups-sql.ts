@@ -78,53 +78,6 @@ function removeSessionExactly(row: 'old'): string {
       WHERE day = ${day(row)} AND vid = ${vid(row)};`;
 }
 
-/** Tables and indexes of the rollups. */
-const rollupTablesSql = `
-  -- Sessions that visited a page (the url filter of the sessions list and of stats).
-  CREATE INDEX session_pages_url ON session_pages (url, session_pk);
-
-  CREATE TABLE rollup_days (
-    day INTEGER PRIMARY KEY,
-    sessions INTEGER NOT NULL,
-    engaged_ms INTEGER NOT NULL
-  );
-  CREATE TABLE rollup_durations (
-    day INTEGER NOT NULL,
-    seconds INTEGER NOT NULL,
-    sessions INTEGER NOT NULL,
-    PRIMARY KEY (day, seconds)
-  ) WITHOUT ROWID;
-  CREATE TABLE rollup_pages (
-    day INTEGER NOT NULL,
-    url TEXT NOT NULL,
-    sessions INTEGER NOT NULL,
-    engaged_ms INTEGER NOT NULL,
-    PRIMARY KEY (day, url)
-  ) WITHOUT ROWID;
-  CREATE TABLE visitors (
-    vid INTEGER PRIMARY KEY,
-    who TEXT NOT NULL UNIQUE
-  );
-  CREATE TABLE rollup_visitor_days (
-    day INTEGER NOT NULL,
-    vid INTEGER NOT NULL,
-    sessions INTEGER NOT NULL,
-    engaged_ms INTEGER NOT NULL,
-    first_at INTEGER NOT NULL,
-    last_at INTEGER NOT NULL,
-    overlaps INTEGER NOT NULL,
-    prev_day INTEGER,
-    PRIMARY KEY (day, vid)
-  ) WITHOUT ROWID;
-  CREATE INDEX rollup_visitor_days_vid ON rollup_visitor_days (vid, day);
-  CREATE INDEX rollup_visitor_days_recent ON rollup_visitor_days (day, last_at, vid);
-  CREATE INDEX rollup_visitor_days_first ON rollup_visitor_days (day, prev_day);
-
-  -- Who-lookups of the overlap check.
-  CREATE INDEX sessions_who ON sessions (coalesce('e:' || email, 'v:' || visitor_id), started_at);
-
-`;
-
 /** The beat's trigger is WHEN this: the session keeps its person and its start (the usual case). */
 const sameSessionKey = `${who('old')} IS ${who('new')} AND old.started_at = new.started_at`;
 
@@ -245,27 +198,3 @@ const rebuildV3 = `
 
 /** Recomputes every rollup from the sessions; pending beat deltas are part of what it counts. */
 export const rebuildRollupsSql = `DELETE FROM rollup_pending; ${rebuildV3}`;
-
-/** Migration 3: the rollups, computed once, then kept by triggers. */
-export const rollupsSql =
-  rollupTablesSql + rebuildV3 + otherTriggersSql + removalTriggers(removeSession) + beatTriggerV3;
-
-/** Migration 4: beats append their deltas to rollup_pending, folded in bulk (rollup-fold.ts). */
-export const pendingRollupsSql = `
-  CREATE TABLE rollup_pending (
-    day INTEGER NOT NULL,
-    vid INTEGER,
-    old_ms INTEGER NOT NULL,
-    new_ms INTEGER NOT NULL,
-    last_at INTEGER NOT NULL
-  );
-  DROP TRIGGER sessions_rollup_beat;
-  ${beatTriggerPending}
-`;
-
-/** Migration 5: removals recompute the visitor-day's first and last activity. */
-export const exactRemovalsSql = `
-  DROP TRIGGER sessions_rollup_delete;
-  DROP TRIGGER sessions_rollup_move;
-  ${removalTriggers(removeSessionExactly)}
-`;
