@@ -1,9 +1,10 @@
-// The tracker's size budget (issue: at most 1.5 KB): gzips dist/public/dwell.js at level 9, prints
+// The tracker's size budget (1.5 KB, raised to 1,664 B for issue #15's three clocks and quiet rule:
+// docs/tracker.md, "Size", accounts for the bytes): gzips dist/public/dwell.js at level 9, prints
 // the size against the budget, and fails over it. Run after `npm run build`; CI runs it every time.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = 1536;
+const BUDGET = 1664;
 const file = process.argv[2] ?? 'dist/public/dwell.js';
 
 let source;

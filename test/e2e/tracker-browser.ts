@@ -77,6 +77,17 @@ export function setHidden(page: Page, hidden: boolean): Promise<void> {
   })()`);
 }
 
+/**
+ * Playwright keeps pages focused: fake another app in front (or the window back in front) the way
+ * the browser tells a page, with document.hasFocus() answering to match.
+ */
+export function setFocused(page: Page, focused: boolean): Promise<void> {
+  return page.evaluate(`(() => {
+    document.hasFocus = () => ${focused};
+    window.dispatchEvent(new Event('${focused ? 'focus' : 'blur'}'));
+  })()`);
+}
+
 /** The session id the tracker keeps in sessionStorage, once it has one. */
 export async function sessionIdOf(page: Page, timeoutMs = 5000): Promise<string> {
   const handle = await page.waitForFunction(

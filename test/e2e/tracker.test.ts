@@ -13,6 +13,7 @@ import {
   newContext,
   type Site,
   sessionIdOf,
+  setFocused,
   setHidden,
   sleep,
   startSite,
@@ -26,17 +27,25 @@ describe('tracker in Chromium', { skip }, () => {
   let server: TestServer;
   let slow: TestServer;
   let browser: Browser;
-  /** The tracked site: `/slow/…` pages report to the slow server, `/idle/…` ones set data-idle. */
+  /**
+   * The tracked site: `/slow/…` pages report to the slow server, `/idle/…` ones set data-idle,
+   * `/grace/…` ones a one-second grace, `/twice/…` ones load the script twice.
+   */
   let site: Site;
 
   before(async () => {
     execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
-    site = await startSite((path) =>
-      trackedPage(
+    site = await startSite((path) => {
+      const html = trackedPage(
         path.startsWith('/slow/') ? slow.url : server.url,
-        path.startsWith('/idle/') ? 'data-idle="1500"' : '',
-      ),
-    );
+        path.startsWith('/idle/')
+          ? 'data-idle="1500"'
+          : path.startsWith('/grace/')
+            ? 'data-grace="1000"'
+            : '',
+      );
+      return path.startsWith('/twice/') ? html.replace(/<script.*<\/script>/, '$&$&') : html;
+    });
     [server, slow, browser] = await Promise.all([
       startServer({ DWELL_INTERVAL_MS: '1000', DWELL_RATE_LIMIT: 'off' }),
       // A long interval: whatever reaches this server after the last tick came with the final beacon.
@@ -177,6 +186,47 @@ describe('tracker in Chromium', { skip }, () => {
     const firstSession = await closeAndRead(server, first, firstId);
     assertNear(firstSession.engagedMs, firstTruth, 'first tab');
     assertNear(secondSession.engagedMs, secondTruth, 'second tab');
+    await context.close();
+  });
+
+  /** Moves the mouse now and then for `ms`, as a reader does. */
+  async function readFor(page: Page, ms: number) {
+    const end = Date.now() + ms;
+    for (let x = 0; Date.now() < end; x = (x + 37) % 300) {
+      await page.mouse.move(x, 100);
+      await sleep(Math.min(250, Math.max(0, end - Date.now())));
+    }
+  }
+
+  it('stops counting engaged time a grace after the window loses focus, and counts visible time on', async () => {
+    const { context, page, id, started } = await visit('/grace/article');
+    await readFor(page, 2000);
+    const blurredAt = Date.now();
+    await setFocused(page, false);
+    await sleep(4000);
+    await setFocused(page, true);
+    const unfocusedMs = Date.now() - blurredAt;
+    await readFor(page, 2000);
+    const total = Date.now() - started;
+    const session = await closeAndRead(server, page, id);
+    const focused = total - unfocusedMs;
+    // Engaged: the focused time, plus at most the one-second grace after the last sign of a reader.
+    assert.ok(
+      session.engagedMs >= focused - TOLERANCE_MS && session.engagedMs <= focused + 1000 + TOLERANCE_MS,
+      `engaged ${session.engagedMs} ms, focused ${focused} ms`,
+    );
+    assertNear(session.visibleMs ?? 0, total, 'visible time');
+    assertNear(session.pages[0]?.visibleMs ?? 0, total, "the page's visible time");
+    await context.close();
+  });
+
+  it('counts a page that loads the script twice once', async () => {
+    const { context, page, id, started } = await visit('/twice/article');
+    assert.equal(await page.locator('script[src$="/dwell.js"]').count(), 2);
+    await sleep(3000);
+    const truth = Date.now() - started;
+    const session = await closeAndRead(server, page, id);
+    assertNear(session.engagedMs, truth);
     await context.close();
   });
 

@@ -7,10 +7,17 @@ export interface Options {
   /** Base URL of the Dwell server, no trailing slash. Default: the script's origin (tag), the page's (ESM). */
   api?: string | undefined;
   /**
-   * Milliseconds without input after which a visible page stops counting; 0 turns idle off. A
-   * string is what a data-idle attribute gives. Default: five minutes (docs/tracker.md says why).
+   * The longest quiet stretch (no input) counted when the reader shows they stayed: it ends with a
+   * scroll, a key press or a touch in the focused window. 0 counts such a stretch in full. A string is
+   * what a data-idle attribute gives. Default: five minutes (docs/tracker.md says why).
    */
   idle?: number | string | undefined;
+  /**
+   * The part of a quiet stretch counted when nothing says the reader stayed (the tab hidden or closed,
+   * the mouse moved after it, focus came back), and how long an unfocused window (another app in
+   * front) counts after its last sign of a reader. 0 turns it off. Default: 30 s.
+   */
+  grace?: number | string | undefined;
   /** Log beats, answers and caught errors to the console (a bare data-debug attribute is ''). */
   debug?: boolean | string | undefined;
   /** The gate's session cookie (default session_record_id); where it is present the tracker continues that session. */
@@ -24,6 +31,8 @@ export interface Options {
 interface Beat {
   seq?: number;
   engagedMs: number;
+  /** Visible time, whatever the focus and input (≥ engagedMs). */
+  visibleMs: number;
   url: string;
   /** Deepest scroll on that URL, percent. */
   scroll?: number;
@@ -52,8 +61,9 @@ interface Session {
 
 export const doc = document;
 let api: string;
-/** Idle cut-off in ms; Infinity when idle detection is off. */
+/** Quiet-stretch cut-offs in ms (Options.idle and Options.grace); Infinity when off. */
 let idle: number;
+let grace: number;
 let debug: unknown;
 /** The page being viewed (it changes under a single-page app) and the deepest scroll reached on it. */
 let url = location.href;
@@ -61,8 +71,11 @@ let depth = 0;
 /** Only the head is ever on the wire. Past 20 beats new time joins the last one (its page blurs). */
 let queue: Beat[];
 let session: Session;
-/** Start of the stretch being counted; Infinity while hidden, frozen or unloaded. */
-let since = 1 / 0;
+/**
+ * Start of the time not credited yet; Infinity while hidden, frozen or unloaded. During a quiet
+ * stretch it stays `grace` after the last activity until the stretch ends, so how it ends decides.
+ */
+let since = Infinity;
 /** Time of the last sign of a reader: input, playing media, focus in an iframe, the page shown. */
 let lastActive = 0;
 /** One request in flight at a time. */
@@ -95,23 +108,28 @@ const save = (): void => {
 /** The open beat for the current URL, created if needed (the 20th takes all later time). Only the head can carry a seq. */
 const openBeat = (): Beat => {
   const beat =
-    queue.find((b) => !b.seq && b.url === url) || queue[19] || queue[queue.push({ engagedMs: 0, url }) - 1]!;
+    queue.find((b) => !b.seq && b.url === url) ||
+    queue[19] ||
+    queue[queue.push({ engagedMs: 0, visibleMs: 0, url }) - 1]!;
   beat.scroll = depth;
   return beat;
 };
 
 /**
- * Reads the scroll depth, credits the time since the last call to the current URL, then starts a new
- * stretch if the page is visible and not going `away` (pagehide, freeze). Time is cut off `idle` ms
- * after the last activity, so a reader's pause shorter than that still counts, and the idle gap is
- * never counted: an `active` call (input, playing media) closes the stretch before it marks activity.
- * Whole milliseconds keep beats integral without losing any: the differences telescope. A changed
- * URL (pushState, replaceState, popstate, hashchange, or any other way) starts a new page afterwards.
+ * Reads the scroll depth and credits the time since the last call to the current URL: all of it as
+ * visible, and as engaged up to a cut-off after the last activity, so a pause shorter than the cut-off
+ * still counts and the gap beyond it never does. A quiet stretch (no activity for longer than `grace`)
+ * is held back until it ends: a `read` signal (scroll, key, touch) in the focused window credits it up
+ * to `idle`, anything else (the mouse moved, focus came back, the tab hidden or closed: `back` and
+ * passive calls) up to `grace` (docs/tracker.md, "Quiet stretches"). A stretch stops while hidden or
+ * going `away` (pagehide, freeze). Whole milliseconds keep beats integral without losing any: the
+ * differences telescope. A changed URL (pushState, replaceState, popstate, hashchange, or any other
+ * way) starts a new page afterwards.
  */
-const measure = (active?: unknown, away?: unknown): void => {
+const measure = (signal?: number, away?: unknown): void => {
   const now = performance.now() | 0;
   // The bottom edge of the viewport counts, so a short page is 100. Reading layout is cheap while it
-  // is clean, as it usually is when input arrives, so this runs even on pointermove.
+  // is clean, as it usually is when input arrives, so this runs even on mousemove.
   depth = Math.max(
     depth,
     Math.min(100, Math.round(((scrollY + innerHeight) * 100) / doc.documentElement.scrollHeight)),
@@ -119,17 +137,25 @@ const measure = (active?: unknown, away?: unknown): void => {
   // A stretch starts active. Focus inside an iframe or <object> (an embedded video or PDF: only frames
   // have a contentWindow) is engagement the page sees no input from.
   if (since > now || (doc.activeElement as HTMLIFrameElement | null)?.contentWindow) lastActive = now;
-  const ms = Math.min(now, lastActive + idle) - since;
-  if (ms > 0) openBeat().engagedMs += ms;
-  since = doc.hidden || away ? 1 / 0 : now;
-  if (active) lastActive = now;
+  const engagedUntil = Math.min(now, lastActive + (signal! > 1 && doc.hasFocus() ? idle : grace));
+  const stopping = away || doc.hidden;
+  // A stretch that ends (a signal, hidden, unloading) was visible to its end; an open one waits.
+  const until = signal || stopping ? now : engagedUntil;
+  if (until > since) {
+    const beat = openBeat();
+    beat.engagedMs += engagedUntil - since;
+    beat.visibleMs += until - since;
+  }
+  since = stopping ? Infinity : until;
+  if (signal) lastActive = now;
   if (location.href !== url) {
     url = location.href;
     depth = 0;
   }
 };
 
-const active = () => measure(1);
+const back = () => measure(1);
+const read = () => measure(2);
 
 // ---- transport: one request in flight at a time, retries with backoff and jitter that honour
 // Retry-After (API.md's retry contract), and the tiny final beacon on the way out.
@@ -212,6 +238,7 @@ const onHide = (): void => {
       queue = [
         queue.reduce((a, b) => {
           b.engagedMs += a.engagedMs;
+          b.visibleMs += a.visibleMs;
           return b;
         }),
       ];
@@ -269,12 +296,15 @@ const handlers: Record<string, () => void> = {
   online: retryNow,
   popstate: measure,
   hashchange: measure,
-  scroll: active,
-  pointermove: active,
-  keydown: active,
-  touchstart: active,
-  // timeupdate fires while a <video> or <audio> plays: watching is engagement, not idleness.
-  timeupdate: active,
+  scroll: read,
+  keydown: read,
+  touchstart: read,
+  // A mouse moved after a quiet stretch is as often someone back at the desk as a reader: it only
+  // restarts the clock. (mousemove, unlike pointermove, is not fired by a finger that scrolls.)
+  mousemove: back,
+  focus: back,
+  // timeupdate fires while a <video> or <audio> plays: watching is engagement, focused or not.
+  timeupdate: back,
 };
 
 /** The one listener: runs the event's handler unless tracking stopped, and never throws into the page. */
@@ -297,7 +327,9 @@ export const stop = (): void => {
 export const start = (options: Options = {}): (() => void) => {
   try {
     if (!running) {
-      idle = +(options.idle ?? 300_000) || 1 / 0;
+      idle = +(options.idle ?? 300_000) || Infinity;
+      // No quiet stretch ever counts beyond idle: a page that set only data-idle keeps its promise.
+      grace = Math.min(+(options.grace ?? 30_000) || Infinity, idle);
       debug = options.debug ?? false;
       // A missing key, unreadable storage or bad JSON throws: whatever was read so far stands.
       try {
