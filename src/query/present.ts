@@ -22,7 +22,12 @@ export interface SessionView {
   visitorId: string | null;
   entryUrl: string | null;
   referrer: string | null;
-  pages: { url: string; engagedMs: number; maxScroll: number | null }[];
+  pages: {
+    url: string;
+    engagedMs: number;
+    maxScroll: number | null;
+    sections: { name: string; engagedMs: number }[];
+  }[];
 }
 
 export function presentSession(session: SessionRecord, now: number, timeoutMs: number): SessionView {
@@ -39,7 +44,12 @@ export function presentSession(session: SessionRecord, now: number, timeoutMs: n
     visitorId: session.visitorId,
     entryUrl: session.entryUrl,
     referrer: session.referrer,
-    pages: session.pages.map((p) => ({ url: p.url, engagedMs: p.engagedMs, maxScroll: p.maxScroll })),
+    pages: session.pages.map((p) => ({
+      url: p.url,
+      engagedMs: p.engagedMs,
+      maxScroll: p.maxScroll,
+      sections: p.sections ?? [],
+    })),
   };
 }
 

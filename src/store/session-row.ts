@@ -107,6 +107,22 @@ export function toSessionRecord(row: RecordColumns, pages: PageTotal[]): Session
   };
 }
 
+/**
+ * Gives each page of `byPk` its sections from rows (session_pk, url, name, engaged_ms) sorted in page
+ * order (a page without any has none: the presenter shows []). Shared by the list and export queries of both engines.
+ */
+export function attachSections(
+  byPk: Map<number, PageTotal[]>,
+  rows: Iterable<[pk: number | string, url: string, name: string, engagedMs: number | string]>,
+): void {
+  for (const [pk, url, name, engagedMs] of rows) {
+    const page = byPk.get(Number(pk))?.find((p) => p.url === url);
+    if (!page) continue;
+    page.sections ??= [];
+    page.sections.push({ name, engagedMs: Number(engagedMs) });
+  }
+}
+
 /** A whole session: the row, its page totals and its timeline (closed spans, then the open one). */
 export function toSessionDetail(
   raw: SessionColumns,

@@ -72,7 +72,7 @@ describe('query API', () => {
       assert.equal(a.duration, 30);
       assert.equal(a.visitorId, 'visitor-a');
       assert.equal(a.startedAt, new Date(T0).toISOString());
-      assert.deepEqual(a.pages, [{ url: HOME, engagedMs: 30_000, maxScroll: null }]);
+      assert.deepEqual(a.pages, [{ url: HOME, engagedMs: 30_000, maxScroll: null, sections: [] }]);
     });
 
     it('filters by email, visitorId, url, status and time', async () => {

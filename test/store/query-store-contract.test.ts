@@ -333,6 +333,15 @@ for (const engine of await engines()) {
             { name: 'pricing', position: 2, engagedMs: 200, sessions: 1, reach: 1 },
           ],
         });
+        // The list and the export give each page its sections, in page order.
+        const joeSections = [
+          { name: 'intro', engagedMs: 100 },
+          { name: 'pricing', engagedMs: 200 },
+        ];
+        const [joe] = (await store.listSessions({ email: 'joe@x.test', url: '/deck' }, 10)).items;
+        assert.deepEqual(joe?.pages[0]?.sections, joeSections);
+        for await (const batch of store.exportSessions({ email: 'joe@x.test', url: '/deck' }))
+          assert.deepEqual(batch[0]?.pages[0]?.sections, joeSections);
         const nobody = { url: '/deck', sessions: 0, sections: [] };
         assert.deepEqual(await store.getPageSections({ ...range, email: "joe@x.test' OR '1'='1" }), nobody);
         assert.deepEqual(

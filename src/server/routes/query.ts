@@ -12,6 +12,8 @@ import { requireAdmin } from '../plugins/admin-auth.ts';
 import { parseRange, parseTime } from '../query-params.ts';
 import { failures, Ok } from '../schemas/envelope.ts';
 import {
+  PageSections,
+  PageSectionsQuery,
   SessionList,
   SessionParams,
   SessionsQuery,
@@ -147,6 +149,30 @@ export const queryRoutes: FastifyPluginAsyncTypebox<QueryRoutesOptions> = async 
       const range = parseRange(request.query, await store.now());
       const stats = await store.getStats({ ...range, url: request.query.url, email: request.query.email });
       return { success: true as const, data: stats };
+    },
+  );
+
+  app.get(
+    '/api/v1/analytics/sections',
+    {
+      schema: {
+        tags: ['query'],
+        summary: 'The attention map of a page: engaged time and reach per section',
+        description:
+          "Sections are the elements marked `data-dwell-section` (docs/tracker.md). Over the sessions started in the UTC days that [from, to) touches (default: the last 30 days); with `email`, one person's. Reach is the share of the page's sessions that spent any engaged time in the section.",
+        security,
+        querystring: PageSectionsQuery,
+        response: { 200: Ok(PageSections), ...failures(400, 401, 503) },
+      },
+    },
+    async (request) => {
+      const range = parseRange(request.query, await store.now());
+      const map = await store.getPageSections({
+        ...range,
+        url: request.query.url,
+        email: request.query.email,
+      });
+      return { success: true as const, data: map };
     },
   );
 

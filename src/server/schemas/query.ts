@@ -18,6 +18,13 @@ export const Page = Type.Object({
   url: Type.String({ examples: ['https://example.com/pricing'] }),
   engagedMs: Type.Integer({ examples: [42_000] }),
   maxScroll: Type.Union([Type.Integer(), Type.Null()], { examples: [80] }),
+  sections: Type.Array(
+    Type.Object({
+      name: Type.String({ examples: ['pricing'] }),
+      engagedMs: Type.Integer({ examples: [12_000] }),
+    }),
+    { description: 'Engaged time per `data-dwell-section` of the page, in page order' },
+  ),
 });
 
 export const Session = Type.Object(
@@ -152,3 +159,31 @@ export const ExportQuery = Type.Object({
 export const LiveQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
 });
+
+export const PageSectionsQuery = Type.Object({
+  ...RangeQuery.properties,
+  url: Type.String({
+    maxLength: 2048,
+    description: 'The page (exact URL)',
+    examples: ['https://example.com/deck'],
+  }),
+  email: Type.Optional(Type.String({ maxLength: 320, description: "One person's sessions only" })),
+});
+
+export const PageSections = Type.Object(
+  {
+    url: Type.String({ examples: ['https://example.com/deck'] }),
+    sessions: Type.Integer({ examples: [120], description: 'Sessions that spent engaged time on the page' }),
+    sections: Type.Array(
+      Type.Object({
+        name: Type.String({ examples: ['pricing'] }),
+        position: Type.Integer({ examples: [2], description: 'Index in page order' }),
+        engagedMs: Type.Integer({ examples: [184_000] }),
+        sessions: Type.Integer({ examples: [54], description: 'Sessions that spent engaged time in it' }),
+        reach: Type.Number({ examples: [0.45], description: "sessions / the page's sessions, 0–1" }),
+      }),
+      { description: 'In page order' },
+    ),
+  },
+  { description: 'The attention map of a page (issue #17)' },
+);

@@ -579,6 +579,13 @@ export interface paths {
                                         engagedMs: number;
                                         /** @example 80 */
                                         maxScroll: number | null;
+                                        /** @description Engaged time per `data-dwell-section` of the page, in page order */
+                                        sections: {
+                                            /** @example pricing */
+                                            name: string;
+                                            /** @example 12000 */
+                                            engagedMs: number;
+                                        }[];
                                     }[];
                                 }[];
                                 /** @example MTc5NTM5MjE4OTU3My4xMjM0 */
@@ -699,6 +706,13 @@ export interface paths {
                                     engagedMs: number;
                                     /** @example 80 */
                                     maxScroll: number | null;
+                                    /** @description Engaged time per `data-dwell-section` of the page, in page order */
+                                    sections: {
+                                        /** @example pricing */
+                                        name: string;
+                                        /** @example 12000 */
+                                        engagedMs: number;
+                                    }[];
                                 }[];
                             } & {
                                 timeline: {
@@ -957,6 +971,125 @@ export interface paths {
                                     url: string;
                                     sessions: number;
                                     engagedMs: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/sections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The attention map of a page: engaged time and reach per section
+         * @description Sections are the elements marked `data-dwell-section` (docs/tracker.md). Over the sessions started in the UTC days that [from, to) touches (default: the last 30 days); with `email`, one person's. Reach is the share of the page's sessions that spent any engaged time in the section.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description First UTC day (default: 30 days before `to`). ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, UTC).
+                     * @example 2026-10-25
+                     */
+                    from?: string;
+                    /**
+                     * @description End of the range, exclusive; the UTC day it falls in is included (default: now). ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, UTC).
+                     * @example 2026-11-24
+                     */
+                    to?: string;
+                    /**
+                     * @description The page (exact URL)
+                     * @example https://example.com/deck
+                     */
+                    url: string;
+                    /** @description One person's sessions only */
+                    email?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            /** @description The attention map of a page (issue #17) */
+                            data: {
+                                /** @example https://example.com/deck */
+                                url: string;
+                                /**
+                                 * @description Sessions that spent engaged time on the page
+                                 * @example 120
+                                 */
+                                sessions: number;
+                                /** @description In page order */
+                                sections: {
+                                    /** @example pricing */
+                                    name: string;
+                                    /**
+                                     * @description Index in page order
+                                     * @example 2
+                                     */
+                                    position: number;
+                                    /** @example 184000 */
+                                    engagedMs: number;
+                                    /**
+                                     * @description Sessions that spent engaged time in it
+                                     * @example 54
+                                     */
+                                    sessions: number;
+                                    /**
+                                     * @description sessions / the page's sessions, 0–1
+                                     * @example 0.45
+                                     */
+                                    reach: number;
                                 }[];
                             };
                         };

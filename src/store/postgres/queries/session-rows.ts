@@ -1,7 +1,7 @@
 // Maps raw session rows to domain SessionRecords, with their pages read in one query per batch.
 
 import type pg from 'pg';
-import { type RecordColumns as SessionRow, toSessionRecord } from '../../session-row.ts';
+import { attachSections, type RecordColumns as SessionRow, toSessionRecord } from '../../session-row.ts';
 import type { PageTotal, SessionRecord } from '../../types.ts';
 
 export { type SessionRow, toSessionRecord };
@@ -25,6 +25,13 @@ export async function pagesOf(db: pg.Pool, pks: number[]): Promise<Map<number, P
   );
   for (const r of rows)
     byPk.get(r.session_pk)?.push({ url: r.url, engagedMs: r.engaged_ms, maxScroll: r.max_scroll });
+  const sections = await db.query<[number, string, string, number]>({
+    text: `SELECT session_pk, url, name, engaged_ms FROM session_sections
+           WHERE session_pk = ANY($1::bigint[]) ORDER BY session_pk, url, position, name COLLATE "C"`,
+    values: [pks],
+    rowMode: 'array',
+  });
+  attachSections(byPk, sections.rows);
   return byPk;
 }
 

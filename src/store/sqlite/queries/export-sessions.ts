@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { SessionFilter } from '../../query-types.ts';
 import type { PageTotal, SessionRecord } from '../../types.ts';
 import { sessionWhere } from './session-filter.ts';
-import { SESSION_COLUMNS, type SessionRow, toSessionRecord } from './session-rows.ts';
+import { addSections, SESSION_COLUMNS, type SessionRow, toSessionRecord } from './session-rows.ts';
 
 const BATCH = 5_000;
 
@@ -82,6 +82,7 @@ export function* exportSessions(
       for (const [pk, url, engagedMs, maxScroll] of pageRows)
         pages.get(pk)?.push({ url, engagedMs, maxScroll });
       for (const list of pages.values()) list.sort((a, b) => b.engagedMs - a.engagedMs);
+      addSections(db, pages);
     }
     yield rows.map((r) => toSessionRecord(r, pages.get(r.pk) ?? []));
     const last = rows[rows.length - 1]!;

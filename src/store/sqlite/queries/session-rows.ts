@@ -1,7 +1,7 @@
 // Maps raw session rows to domain SessionRecords, with their pages read in one query per batch.
 
 import type Database from 'better-sqlite3';
-import { type RecordColumns as SessionRow, toSessionRecord } from '../../session-row.ts';
+import { attachSections, type RecordColumns as SessionRow, toSessionRecord } from '../../session-row.ts';
 import type { PageTotal, SessionRecord } from '../../types.ts';
 
 export { type SessionRow, toSessionRecord };
@@ -26,7 +26,20 @@ export function pagesOf(db: Database.Database, pks: number[]): Map<number, PageT
   }[];
   for (const r of rows)
     byPk.get(r.session_pk)?.push({ url: r.url, engagedMs: r.engaged_ms, maxScroll: r.max_scroll });
+  addSections(db, byPk);
   return byPk;
+}
+
+/** Gives every page of these sessions its sections (issue #17), in page order; [] where none. */
+export function addSections(db: Database.Database, byPk: Map<number, PageTotal[]>): void {
+  const rows = db
+    .prepare(
+      `SELECT session_pk, url, name, engaged_ms FROM session_sections
+       WHERE session_pk IN (SELECT value FROM json_each(?)) ORDER BY session_pk, url, position, name`,
+    )
+    .raw()
+    .all(JSON.stringify([...byPk.keys()])) as [number, string, string, number][];
+  attachSections(byPk, rows);
 }
 
 export function withPages(db: Database.Database, rows: SessionRow[]): SessionRecord[] {
