@@ -1,16 +1,21 @@
 // DWELL_WEBHOOK_URL against a real HTTP server on loopback: a POST when a person opens the gate for
-// the first time and when their session ends, retried with backoff, never delaying a request, and
-// signed so that the Standard Webhooks reference verifier (the standardwebhooks package) accepts it.
+// the first time and when their session ends, retried from the store's outbox with backoff (also
+// after a stop), never delaying a request, and signed so that the Standard Webhooks reference
+// verifier (the standardwebhooks package) accepts it.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
-import { newWebhookSecret, Webhooks } from '../../src/server/gate/webhooks.ts';
+import { newWebhookSecret, type WebhookOptions, Webhooks } from '../../src/server/gate/webhooks.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { countRows } from '../store/engines.ts';
 import { buildGateApp, cookieHeader } from './gate-helper.ts';
 
 interface Received {
@@ -57,9 +62,9 @@ async function startReceiver(answer: (count: number, req: IncomingMessage, res: 
   };
 }
 
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -165,26 +170,70 @@ test('a slow webhook never delays the form', async () => {
   }
 });
 
+/** A deliverer over a real SQLite store; `send` queues an event the way a first visit does. */
+async function outbox(url: string, options: Partial<WebhookOptions> = {}, path?: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'dwell-outbox-'));
+  const store = new SqliteStore({
+    path: path ?? join(dir, 'dwell.db'),
+    rules: { intervalMs: 1_000, timeoutMs: 60_000, toleranceMs: 200 },
+  });
+  await store.migrate();
+  const hooks = new Webhooks({ url, secret: SECRET, store, log: pino({ level: 'silent' }), ...options });
+  hooks.start();
+  return {
+    store,
+    path: path ?? join(dir, 'dwell.db'),
+    async send(event: string, data: Record<string, unknown>) {
+      const sessionId = randomUUID();
+      const email = `${sessionId}@example.com`;
+      await store.createSession({
+        id: sessionId,
+        tokenHash: null,
+        cookieOnly: true,
+        email,
+        visitorId: null,
+        entryUrl: null,
+        referrer: null,
+        screen: null,
+        lang: null,
+      });
+      const now = await store.now();
+      await store.grantGateAccess(
+        { sessionId, email, issuedAt: now, expiresAt: now + 60_000 },
+        hooks.message(event, data),
+      );
+      hooks.deliverSoon();
+    },
+    pending: () => countRows(store, 'webhook_outbox'),
+    async close() {
+      await hooks.close();
+      await store.close();
+    },
+  };
+}
+
 test('retries 5xx and network errors with growing delays, stops on other 4xx and after the last attempt', async () => {
-  const log = pino({ level: 'silent' });
   const flaky = await startReceiver((n, _req, res) => res.writeHead(n < 3 ? 503 : 200).end());
-  const hooks = new Webhooks({ url: flaky.url, secret: SECRET, log, baseDelayMs: 50 });
-  hooks.notify('gate.first_visit', { email: 'a@b.co' });
+  const hooks = await outbox(flaky.url, { baseDelayMs: 50 });
+  await hooks.send('gate.first_visit', { email: 'a@b.co' });
   await until(() => flaky.received.length === 3);
   const [a, b, c] = flaky.received.map((r) => r.at) as [number, number, number];
   assert.ok(b - a >= 25 && c - b >= 50, `backoff grows: ${b - a} ms then ${c - b} ms`);
   assert.deepEqual(new Set(flaky.received.map((r) => r.body.at)).size, 1, 'the same event each time');
   assert.equal(new Set(flaky.received.map((r) => r.headers['webhook-id'])).size, 1, 'one webhook-id');
   for (const request of flaky.received) verified(request);
-  hooks.close();
+  await until(async () => (await hooks.pending()) === 0);
+  await hooks.close();
   await flaky.close();
 
   const gone = await startReceiver((_n, _req, res) => res.writeHead(410).end());
-  const final = new Webhooks({ url: gone.url, secret: SECRET, log, baseDelayMs: 20 });
-  final.notify('x', {});
+  const final = await outbox(gone.url, { baseDelayMs: 20 });
+  await final.send('x', {});
   await until(() => gone.received.length === 1);
   await new Promise((resolve) => setTimeout(resolve, 150));
   assert.equal(gone.received.length, 1, 'a 410 is not retried');
+  assert.equal(await final.pending(), 0, 'and leaves the outbox');
+  await final.close();
   await gone.close();
 
   const down = await startReceiver(ok);
@@ -195,17 +244,39 @@ test('retries 5xx and network errors with growing delays, stops on other 4xx and
     { level: 'info' },
     { write: (line: string) => void (line.includes('webhook') && attempts++) },
   );
-  const bounded = new Webhooks({
-    url: deadUrl,
-    secret: SECRET,
-    log: counting,
-    baseDelayMs: 10,
-    maxAttempts: 3,
-  });
-  bounded.notify('x', {});
+  const bounded = await outbox(deadUrl, { log: counting, baseDelayMs: 10, maxAttempts: 3 });
+  await bounded.send('x', {});
   await until(() => attempts >= 3);
   await new Promise((resolve) => setTimeout(resolve, 200));
   assert.equal(attempts, 3, 'two "retrying" lines and one "giving up"');
+  assert.equal(await bounded.pending(), 0);
+  await bounded.close();
+});
+
+test('a stop cuts an attempt short and keeps the event; the next start delivers it under the same webhook-id', async () => {
+  const silent = await startReceiver(() => {
+    /* never answers */
+  });
+  const first = await outbox(silent.url);
+  await first.send('gate.first_visit', { email: 'kept@example.com' });
+  await until(() => silent.received.length === 1);
+  const started = Date.now();
+  await first.close();
+  assert.ok(Date.now() - started < 2_000, 'the stop does not wait for the 5 s timeout');
+  await silent.close();
+
+  const hook = await startReceiver(ok);
+  const second = await outbox(hook.url, {}, first.path);
+  try {
+    await until(() => hook.received.length === 1);
+    assert.equal(hook.received[0]!.headers['webhook-id'], silent.received[0]!.headers['webhook-id']);
+    assert.equal(hook.received[0]!.raw, silent.received[0]!.raw, 'the same signed body');
+    verified(hook.received[0]!);
+    await until(async () => (await second.pending()) === 0);
+  } finally {
+    await second.close();
+    await hook.close();
+  }
 });
 
 test('without DWELL_WEBHOOK_SECRET a signing secret is generated once, kept in the data folder', async () => {

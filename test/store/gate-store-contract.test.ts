@@ -1,5 +1,7 @@
 // The GateStore contract on every engine: access grants and revocation, single-use links under
-// concurrency, and "session ended" claims made once even by two instances at the same moment.
+// concurrency, "session ended" claims made once even by two instances at the same moment, and the
+// webhook outbox: written with the event it announces, leased to one deliverer at a time, retried
+// at its persisted time under the same id.
 
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
@@ -7,7 +9,7 @@ import { describe, it } from 'node:test';
 import type { AccountingRules } from '../../src/accounting/credit-beat.ts';
 import type { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { engines } from './engines.ts';
+import { countRows, engines } from './engines.ts';
 
 const rules: AccountingRules = { intervalMs: 1_000, timeoutMs: 60_000, toleranceMs: 200 };
 const HOUR = 3_600_000;
@@ -30,6 +32,20 @@ async function gateSession(store: AnyStore, email: string): Promise<string> {
     lang: null,
   });
   return id;
+}
+
+const message = (id: string, event = 'gate.first_visit') => ({ id, event, body: `{"event":"${event}"}` });
+
+/** `count` first visits, each announced with an outbox message `msg_<i>`. */
+async function firstVisits(store: AnyStore, count: number, now: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const email = `v${i}@firm.test`;
+    const sessionId = await gateSession(store, email);
+    await store.grantGateAccess(
+      { sessionId, email, issuedAt: now, expiresAt: now + HOUR },
+      message(`msg_${i}`),
+    );
+  }
 }
 
 for (const engine of await engines()) {
@@ -196,6 +212,88 @@ for (const engine of await engines()) {
         assert.equal(new Set([...ended, ...expired].map((e) => e.sessionId)).size, 30);
         assert.ok(expired.every((e) => e.endedAt === null));
         assert.deepEqual(await b.claimEndedGateSessions({ now: later, timeoutMs: HOUR }), []);
+      }),
+    );
+
+    it(
+      'writes a webhook to the outbox in the transaction of the event it announces, and only then',
+      withStore(async (store) => {
+        const now = await store.now();
+        const first = await gateSession(store, 'ana@firm.test');
+        const again = await gateSession(store, 'ana@firm.test');
+        const grant = (sessionId: string) => ({
+          sessionId,
+          email: 'ana@firm.test',
+          issuedAt: now,
+          expiresAt: now + HOUR,
+        });
+        await store.grantGateAccess(grant(first), message('msg_first'));
+        await store.grantGateAccess(grant(again), message('msg_again'));
+        assert.deepEqual(await store.claimWebhooks({ now, limit: 10, leaseMs: 1_000 }), [
+          { ...message('msg_first'), attempt: 1 },
+        ]);
+        await store.deleteWebhook('msg_first');
+
+        // A claim whose outbox write fails commits nothing: the sessions stay unannounced.
+        await store.revokeGateAccess('ana@firm.test', now + 1);
+        await assert.rejects(
+          store.claimEndedGateSessions({
+            now: now + 2,
+            timeoutMs: HOUR,
+            announce: () => message('msg_same'),
+          }),
+        );
+        assert.equal(await countRows(store, 'webhook_outbox'), 0);
+        const ended = await store.claimEndedGateSessions({
+          now: now + 2,
+          timeoutMs: HOUR,
+          announce: (session) => message(`end_${session.sessionId}`, 'gate.session_ended'),
+        });
+        assert.equal(ended.length, 2);
+        const claimed = await store.claimWebhooks({ now: now + 2, limit: 10, leaseMs: 1_000 });
+        assert.deepEqual(
+          claimed.map((m) => m.id).sort(),
+          [`end_${first}`, `end_${again}`].sort(),
+          'one message per ended session',
+        );
+        assert.ok(claimed.every((m) => m.event === 'gate.session_ended' && m.attempt === 1));
+      }),
+    );
+
+    it(
+      'leases each due webhook to one of two instances, and retries it at its persisted time under its id',
+      withPair(async (a, b) => {
+        const now = await a.now();
+        await firstVisits(a, 30, now);
+        const claims = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            (i % 2 === 0 ? a : b).claimWebhooks({ now, limit: 7, leaseMs: 10_000 }),
+          ),
+        );
+        const ids = claims.flat().map((m) => m.id);
+        assert.equal(ids.length, 30, 'every message claimed');
+        assert.equal(new Set(ids).size, 30, 'none twice');
+        assert.deepEqual(
+          await b.claimWebhooks({ now: now + 9_999, limit: 50, leaseMs: 10_000 }),
+          [],
+          'leased',
+        );
+
+        // A failed attempt is due again at the time it was given, not before; a stale outcome (its
+        // lease ran out and another attempt took it) changes nothing.
+        await a.rescheduleWebhook('msg_0', 1, now + 500, 'HTTP 503');
+        assert.deepEqual(await b.claimWebhooks({ now: now + 499, limit: 50, leaseMs: 10_000 }), []);
+        const retry = await b.claimWebhooks({ now: now + 500, limit: 50, leaseMs: 10_000 });
+        assert.deepEqual(retry, [{ ...message('msg_0'), attempt: 2 }], 'the same id and body, attempt 2');
+        await a.rescheduleWebhook('msg_0', 1, now + 600, 'late');
+        assert.deepEqual(await a.claimWebhooks({ now: now + 600, limit: 50, leaseMs: 10_000 }), []);
+
+        // Delivered: gone. Never answered (a crashed deliverer): due again once the lease runs out.
+        for (const id of ids.filter((id) => id !== 'msg_29')) await a.deleteWebhook(id);
+        const expired = await a.claimWebhooks({ now: now + 10_000, limit: 50, leaseMs: 10_000 });
+        assert.deepEqual(expired, [{ ...message('msg_29'), attempt: 2 }]);
+        await b.deleteWebhook('msg_29');
+        assert.equal(await countRows(a, 'webhook_outbox'), 0);
       }),
     );
   });

@@ -17,6 +17,7 @@ const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
     4: '349ca12ae8a3734f',
     5: '6cc1596317d37e15',
     6: '407e5eabfc0d2c37',
+    7: '116c17d3599310cd',
   },
   postgres: {
     1: '0323294065512e1f',
@@ -25,6 +26,7 @@ const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
     4: '738f0b992ae1dd37',
     5: 'e74b6d2a091ac49d',
     6: '4bd41d7012a9c4b9',
+    7: '5156d83583396f49',
   },
 };
 

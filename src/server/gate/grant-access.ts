@@ -30,16 +30,17 @@ export async function grantAccess(
     lang: request.headers['accept-language']?.split(/[,;]/)[0]?.trim().slice(0, 35) || null,
   });
   const grant = { sessionId, email, issuedAt: startedAt, expiresAt: startedAt + config.gate.accessTtlMs };
-  const { firstVisit } = await store.grantGateAccess(grant);
+  // The announcement joins the outbox only if this is the email's first visit, in the same
+  // transaction as the grant.
+  const announce = ctx.webhooks?.message('gate.first_visit', {
+    email,
+    sessionId,
+    entryUrl,
+    startedAt: new Date(startedAt).toISOString(),
+  });
+  const { firstVisit } = await store.grantGateAccess(grant, announce);
   ctx.cookies.set(reply, grant, startedAt);
   request.log.info({ who: emailRef(email), firstVisit }, 'gate access granted');
-  if (firstVisit) {
-    ctx.webhooks?.notify('gate.first_visit', {
-      email,
-      sessionId,
-      entryUrl,
-      startedAt: new Date(startedAt).toISOString(),
-    });
-  }
+  if (firstVisit) ctx.webhooks?.deliverSoon();
   return grant;
 }

@@ -51,7 +51,7 @@ export const gatePlugin: FastifyPluginAsync<GateOptions> = async (app, { config,
   }
 
   const webhooks = config.webhookUrl
-    ? new Webhooks({ url: config.webhookUrl, secret: webhookSecret(config, app), log: app.log })
+    ? new Webhooks({ url: config.webhookUrl, secret: webhookSecret(config, app), store, log: app.log })
     : null;
   const sessionEnds = webhooks ? new SessionEnds(store, webhooks, config.timeoutMs, app.log) : null;
   const limitStore = (prefix: string) => sharedLimits?.limitStore(prefix) ?? new InProcessLimitStore();
@@ -70,10 +70,13 @@ export const gatePlugin: FastifyPluginAsync<GateOptions> = async (app, { config,
       : null,
   };
 
-  app.addHook('onReady', async () => sessionEnds?.start());
+  app.addHook('onReady', async () => {
+    sessionEnds?.start();
+    webhooks?.start();
+  });
   app.addHook('onClose', async () => {
     sessionEnds?.stop();
-    webhooks?.close();
+    await webhooks?.close();
   });
 
   await app.register(accessRoutes, { ctx });

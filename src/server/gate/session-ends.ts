@@ -1,7 +1,8 @@
 // "Session ended" webhooks. A session ends with a final beat (announced right after it), by
 // revocation, or by expiry — nothing happens at expiry, so a periodic sweep finds sessions whose
-// last beat is older than the timeout. The store marks each announced, so it is reported once,
-// also with several instances sharing a database.
+// last beat is older than the timeout. The store marks each announced and writes its webhook to
+// the outbox in one transaction, so it is reported once (also with several instances sharing a
+// database) and never lost to a crash.
 
 import type { FastifyBaseLogger } from 'fastify';
 import type { EndedGateSession } from '../../store/gate-types.ts';
@@ -52,8 +53,9 @@ export class SessionEnds {
       const ended = await this.store.claimEndedGateSessions({
         now: await this.store.now(),
         timeoutMs: this.timeoutMs,
+        announce: (session) => this.webhooks.message('gate.session_ended', endedPayload(session)),
       });
-      for (const session of ended) this.webhooks.notify('gate.session_ended', endedPayload(session));
+      if (ended.length > 0) this.webhooks.deliverSoon();
     } catch (error) {
       this.log.warn({ err: error }, 'gate session-end sweep failed; retrying at the next one');
     }

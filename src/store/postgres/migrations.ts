@@ -155,4 +155,25 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'webhook outbox',
+    sql: `
+      -- Webhook events waiting for delivery, written in the transaction of the change they announce
+      -- (a first visit, a session's end), so a restart or a crash loses none. id is the Standard
+      -- Webhooks webhook-id, the same on every attempt; a claimed row's next_attempt_at is its lease,
+      -- taken with FOR UPDATE SKIP LOCKED, so of several instances one delivers each row at a time.
+      -- Delivered (or abandoned) rows are deleted.
+      CREATE TABLE webhook_outbox (
+        id TEXT PRIMARY KEY,
+        event TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at BIGINT NOT NULL,
+        last_error TEXT
+      );
+      CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at);
+    `,
+  },
 ];

@@ -9,7 +9,14 @@ import type pg from 'pg';
 import type { AccountingRules } from '../../accounting/credit-beat.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import { FoldListeners } from '../fold-listeners.ts';
-import type { EndedGateSession, GateAccess, GateLink, LinkRedemption } from '../gate-types.ts';
+import type {
+  EndedGateSession,
+  GateAccess,
+  GateLink,
+  LinkRedemption,
+  OutboxMessage,
+  WebhookAttempt,
+} from '../gate-types.ts';
 import type {
   ImportedSession,
   LiveSession,
@@ -274,8 +281,11 @@ export class PostgresStore implements Store {
   }
 
   // The email gate (GateStore): see gate.ts.
-  async grantGateAccess(grant: { sessionId: string; email: string; issuedAt: number; expiresAt: number }) {
-    return guardPg(() => gate.grantGateAccess(this.pool, grant));
+  async grantGateAccess(
+    grant: { sessionId: string; email: string; issuedAt: number; expiresAt: number },
+    announce?: OutboxMessage,
+  ) {
+    return guardPg(() => gate.grantGateAccess(this.pool, grant, announce));
   }
   async getGateAccess(sessionId: string): Promise<GateAccess | null> {
     return guardPg(() => gate.getGateAccess(this.pool, sessionId));
@@ -290,9 +300,20 @@ export class PostgresStore implements Store {
   async redeemGateLink(tokenHash: Buffer, now: number): Promise<LinkRedemption> {
     return guardPg(() => gate.redeemGateLink(this.pool, tokenHash, now));
   }
-  async claimEndedGateSessions(options: { now: number; timeoutMs: number }): Promise<EndedGateSession[]> {
+  async claimEndedGateSessions(
+    options: Parameters<typeof gate.claimEndedGateSessions>[1],
+  ): Promise<EndedGateSession[]> {
     await this.fold();
     return guardPg(() => gate.claimEndedGateSessions(this.pool, options));
+  }
+  async claimWebhooks(options: { now: number; limit: number; leaseMs: number }): Promise<WebhookAttempt[]> {
+    return guardPg(() => gate.claimWebhooks(this.pool, options));
+  }
+  async deleteWebhook(id: string): Promise<void> {
+    await guardPg(() => gate.deleteWebhook(this.pool, id));
+  }
+  async rescheduleWebhook(id: string, attempt: number, retryAt: number, error: string): Promise<void> {
+    await guardPg(() => gate.rescheduleWebhook(this.pool, id, attempt, retryAt, error));
   }
 
   // The query API, the CLI and the dashboard (QueryStore): one query per file in queries/.

@@ -1,12 +1,28 @@
-// The email gate's tables in SQLite (migration 2): functions over the open database, which
-// SqliteStore delegates to. Every read-then-write runs in one transaction.
+// The email gate's tables in SQLite (migrations 2 and 7): functions over the open database, which
+// SqliteStore delegates to. Every read-then-write runs in one transaction; one process uses the
+// file, so one deliverer claims the webhook outbox.
 
 import type Database from 'better-sqlite3';
-import type { EndedGateSession, GateAccess, GateLink, LinkRedemption } from '../gate-types.ts';
+import type {
+  EndedGateSession,
+  GateAccess,
+  GateLink,
+  LinkRedemption,
+  OutboxMessage,
+  WebhookAttempt,
+} from '../gate-types.ts';
+
+/** Queues `message` in the outbox, due at once; call it inside the transaction it announces. */
+function addToOutbox(db: Database.Database, message: OutboxMessage, now: number): void {
+  db.prepare(
+    'INSERT INTO webhook_outbox (id, event, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)',
+  ).run(message.id, message.event, message.body, now, now);
+}
 
 export function grantGateAccess(
   db: Database.Database,
   grant: { sessionId: string; email: string; issuedAt: number; expiresAt: number },
+  announce?: OutboxMessage,
 ): { firstVisit: boolean } {
   return db.transaction(() => {
     db.prepare(
@@ -21,6 +37,7 @@ export function grantGateAccess(
       `INSERT INTO gate_people (email, first_seen_at) VALUES (?, ?)
        ON CONFLICT (email) DO UPDATE SET first_seen_at = excluded.first_seen_at`,
     ).run(grant.email, grant.issuedAt);
+    if (announce) addToOutbox(db, announce, grant.issuedAt);
     return { firstVisit: true };
   })();
 }
@@ -86,7 +103,11 @@ export function redeemGateLink(db: Database.Database, tokenHash: Buffer, now: nu
 
 export function claimEndedGateSessions(
   db: Database.Database,
-  { now, timeoutMs }: { now: number; timeoutMs: number },
+  {
+    now,
+    timeoutMs,
+    announce,
+  }: { now: number; timeoutMs: number; announce?: (session: EndedGateSession) => OutboxMessage },
 ): EndedGateSession[] {
   return db
     .transaction(() => {
@@ -115,7 +136,7 @@ export function claimEndedGateSessions(
         const pages = (
           pagesOf.all(row.pk) as { url: string; engaged_ms: number; max_scroll: number | null }[]
         ).map((p) => ({ url: p.url, engagedMs: p.engaged_ms, maxScroll: p.max_scroll }));
-        return {
+        const session = {
           sessionId: row.id,
           email: row.email,
           startedAt: row.started_at,
@@ -124,7 +145,46 @@ export function claimEndedGateSessions(
           engagedMs: row.engaged_ms,
           pages,
         };
+        if (announce) addToOutbox(db, announce(session), now);
+        return session;
       });
     })
     .immediate();
+}
+
+export function claimWebhooks(
+  db: Database.Database,
+  { now, limit, leaseMs }: { now: number; limit: number; leaseMs: number },
+): WebhookAttempt[] {
+  return db
+    .transaction(() => {
+      const rows = db
+        .prepare(
+          `SELECT id, event, body, attempts FROM webhook_outbox WHERE next_attempt_at <= ?
+           ORDER BY next_attempt_at LIMIT ?`,
+        )
+        .all(now, limit) as { id: string; event: string; body: string; attempts: number }[];
+      const lease = db.prepare(
+        'UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?',
+      );
+      for (const row of rows) lease.run(now + leaseMs, row.id);
+      return rows.map((row) => ({ id: row.id, event: row.event, body: row.body, attempt: row.attempts + 1 }));
+    })
+    .immediate();
+}
+
+export function deleteWebhook(db: Database.Database, id: string): void {
+  db.prepare('DELETE FROM webhook_outbox WHERE id = ?').run(id);
+}
+
+export function rescheduleWebhook(
+  db: Database.Database,
+  id: string,
+  attempt: number,
+  retryAt: number,
+  error: string,
+): void {
+  db.prepare(
+    'UPDATE webhook_outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND attempts = ?',
+  ).run(retryAt, error, id, attempt);
 }

@@ -140,4 +140,24 @@ export const migrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    name: 'webhook outbox',
+    sql: `
+      -- Webhook events waiting for delivery, written in the transaction of the change they announce
+      -- (a first visit, a session's end), so a restart or a crash loses none. id is the Standard
+      -- Webhooks webhook-id, the same on every attempt; a claimed row's next_attempt_at is its lease.
+      -- Delivered (or abandoned) rows are deleted.
+      CREATE TABLE webhook_outbox (
+        id TEXT PRIMARY KEY,
+        event TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error TEXT
+      );
+      CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at);
+    `,
+  },
 ];

@@ -9,7 +9,14 @@ import type { AccountingRules } from '../../accounting/credit-beat.ts';
 import { type AuthRow, authorizeBeat } from '../beat-plan.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import { FoldListeners } from '../fold-listeners.ts';
-import type { EndedGateSession, GateAccess, GateLink, LinkRedemption } from '../gate-types.ts';
+import type {
+  EndedGateSession,
+  GateAccess,
+  GateLink,
+  LinkRedemption,
+  OutboxMessage,
+  WebhookAttempt,
+} from '../gate-types.ts';
 import { journalValues } from '../journal.ts';
 import type {
   ImportedSession,
@@ -256,8 +263,11 @@ export class SqliteStore implements Store {
   }
 
   // The email gate (GateStore): see gate.ts.
-  async grantGateAccess(grant: { sessionId: string; email: string; issuedAt: number; expiresAt: number }) {
-    return guard(() => gate.grantGateAccess(this.db, grant));
+  async grantGateAccess(
+    grant: { sessionId: string; email: string; issuedAt: number; expiresAt: number },
+    announce?: OutboxMessage,
+  ) {
+    return guard(() => gate.grantGateAccess(this.db, grant, announce));
   }
   async getGateAccess(sessionId: string): Promise<GateAccess | null> {
     return guard(() => gate.getGateAccess(this.db, sessionId));
@@ -272,9 +282,20 @@ export class SqliteStore implements Store {
   async redeemGateLink(tokenHash: Buffer, now: number): Promise<LinkRedemption> {
     return guard(() => gate.redeemGateLink(this.db, tokenHash, now));
   }
-  async claimEndedGateSessions(options: { now: number; timeoutMs: number }): Promise<EndedGateSession[]> {
+  async claimEndedGateSessions(
+    options: Parameters<typeof gate.claimEndedGateSessions>[1],
+  ): Promise<EndedGateSession[]> {
     this.foldNow();
     return guard(() => gate.claimEndedGateSessions(this.db, options));
+  }
+  async claimWebhooks(options: { now: number; limit: number; leaseMs: number }): Promise<WebhookAttempt[]> {
+    return guard(() => gate.claimWebhooks(this.db, options));
+  }
+  async deleteWebhook(id: string): Promise<void> {
+    guard(() => gate.deleteWebhook(this.db, id));
+  }
+  async rescheduleWebhook(id: string, attempt: number, retryAt: number, error: string): Promise<void> {
+    guard(() => gate.rescheduleWebhook(this.db, id, attempt, retryAt, error));
   }
 
   // The query API, the CLI and the dashboard (QueryStore): one query per file in queries/.
