@@ -115,6 +115,91 @@ describe('creditBeat', () => {
   });
 });
 
+describe('creditBeat: visible time and one visit, one count', () => {
+  it('credits the claimed visible time beside the engaged time', () => {
+    const outcome = credited(
+      fresh({ visibleMs: 0 }),
+      { seq: 1, engagedMs: 4_000, visibleMs: 10_000 },
+      T0 + 10_000,
+    );
+    assert.equal(outcome.creditedMs, 4_000);
+    assert.equal(outcome.visibleMs, 10_000);
+    assert.equal(outcome.next.visibleMs, 10_000);
+  });
+
+  it('caps visible time on its own total at the wall clock plus the tolerance', () => {
+    const first = credited(fresh({ visibleMs: 0 }), { seq: 1, engagedMs: 0, visibleMs: 60_000 }, T0 + 5_000);
+    assert.equal(first.visibleMs, 5_000 + rules.toleranceMs);
+    // The tolerance is granted once: a second claim at the same moment gets nothing more.
+    const second = credited(first.next, { seq: 2, engagedMs: 0, visibleMs: 60_000 }, T0 + 5_000);
+    assert.equal(second.visibleMs, 0);
+    assert.equal(second.next.visibleMs, 5_000 + rules.toleranceMs);
+  });
+
+  it('never credits a beat more engaged time than visible time', () => {
+    // Visible time already used up the wall clock: engaged time claimed now cannot exceed it.
+    const state = fresh({ visibleMs: 10_000, engagedMs: 0 });
+    const outcome = credited(state, { seq: 1, engagedMs: 8_000, visibleMs: 8_000 }, T0 + 10_000);
+    assert.equal(outcome.visibleMs, rules.toleranceMs);
+    assert.equal(outcome.creditedMs, rules.toleranceMs);
+  });
+
+  it('counts a beat without visibleMs as visible for what it claims engaged', () => {
+    const outcome = credited(fresh({ visibleMs: 0 }), { seq: 1, engagedMs: 3_000 }, T0 + 5_000);
+    assert.equal(outcome.visibleMs, 3_000);
+  });
+
+  it('keeps visible time unknown (null) on a session stored before it was measured', () => {
+    const outcome = credited(
+      fresh({ visibleMs: null, engagedMs: 1_000 }),
+      { seq: 1, engagedMs: 2_000 },
+      T0 + 5_000,
+    );
+    assert.equal(outcome.creditedMs, 2_000);
+    assert.equal(outcome.next.visibleMs, null);
+  });
+
+  it('credits body-less beats nothing once the session got a measured beat (one visit, one count)', () => {
+    const bodyLessFirst = credited(fresh(), {}, T0 + 5_000);
+    assert.equal(bodyLessFirst.creditedMs, 5_000, 'before any measured beat, a seed client counts');
+    const measured = credited(bodyLessFirst.next, { seq: 1, engagedMs: 4_000 }, T0 + 10_000);
+    assert.equal(measured.next.measured, true);
+    const bodyLessAfter = credited(measured.next, {}, T0 + 15_000);
+    assert.equal(bodyLessAfter.creditedMs, 0);
+    assert.equal(bodyLessAfter.next.lastActivityAt, T0 + 15_000, 'it still refreshes the last activity');
+    assert.equal(bodyLessAfter.next.engagedMs, 9_000);
+  });
+
+  it('never credits more engaged than visible time, nor more visible than the wall clock, whatever the beats', () => {
+    const arbMeasured = fc.record({
+      gap: fc.integer({ min: 0, max: 40_000 }),
+      engagedMs: fc.option(fc.integer({ min: 0, max: 120_000 }), { nil: undefined }),
+      visibleMs: fc.option(fc.integer({ min: 0, max: 120_000 }), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(arbMeasured, { maxLength: 60 }), (beats) => {
+        let state = fresh({ visibleMs: 0 });
+        let now = T0;
+        beats.forEach((b, i) => {
+          now += b.gap;
+          const outcome = creditBeat(
+            state,
+            { seq: i + 1, engagedMs: b.engagedMs, visibleMs: b.visibleMs },
+            now,
+            rules,
+          );
+          if (outcome.kind !== 'credited') return;
+          assert.ok(outcome.creditedMs <= outcome.visibleMs, `${outcome.creditedMs} > ${outcome.visibleMs}`);
+          state = outcome.next;
+        });
+        assert.ok(state.engagedMs <= (state.visibleMs ?? 0));
+        assert.ok((state.visibleMs ?? 0) <= now - T0 + rules.toleranceMs);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('sessionStatus', () => {
   it('is ended after a final beat, expired after the timeout, else active', () => {
     assert.equal(sessionStatus({ endedAt: T0, lastActivityAt: T0 }, T0 + 1, 1_000), 'ended');
