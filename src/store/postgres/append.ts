@@ -1,12 +1,13 @@
-// The request path of the PostgreSQL engine: a batch of beats is authenticated against the session
-// rows (one read) and the accepted ones are appended to the journal (one insert), two round trips of
-// prepared statements and no transaction. Nothing here updates a session: the fold does, so
+// The request path of the PostgreSQL engine: a batch of beats is authenticated (against the session
+// directory, or the rows when it does not know them) and the accepted ones are appended to the
+// journal in one insert: one or two round trips of prepared statements and no transaction. Nothing here updates a session: the fold does, so
 // instances appending at once never wait on each other's rows.
 
 import type pg from 'pg';
 import type { AccountingRules } from '../../accounting/credit-beat.ts';
 import { type AuthRow, authorizeBeat } from '../beat-plan.ts';
 import { journalValues } from '../journal.ts';
+import type { SessionDirectory } from '../session-directory.ts';
 import type { BeatInput, BeatResult } from '../types.ts';
 
 export const CLOCK = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
@@ -20,23 +21,51 @@ interface AuthColumns {
   last_activity_at: string;
 }
 
-/** Authenticates `beats`, appends the accepted ones in arrival order, and answers each. */
+/** The database's clock as this instance last saw it: its offset from the local one. */
+export class DatabaseClock {
+  private offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
+  saw(databaseNow: number): void {
+    this.offset = databaseNow - Date.now();
+  }
+}
+
+/**
+ * Authenticates `beats`, appends the accepted ones in arrival order, and answers each. Sessions the
+ * directory knows as recently active need no read (session-directory.ts), so a batch of them is
+ * one round trip; the others are read first (a second one). Each beat is appended with the
+ * database's clock, so instances with skewed clocks cannot over-credit.
+ */
 export async function appendBeats(
   pool: pg.Pool,
   beats: BeatInput[],
   rules: Pick<AccountingRules, 'timeoutMs'>,
+  directory: SessionDirectory,
+  clock: DatabaseClock,
 ): Promise<BeatResult[]> {
-  const { rows } = await pool.query<AuthColumns>({
-    name: 'dwell-beat-auth',
-    text: `SELECT ${CLOCK} AS now, pk, id, token_hash, cookie_only, last_activity_at
-      FROM sessions WHERE id = ANY($1::text[])`,
-    values: [[...new Set(beats.map((b) => b.sessionId))]],
-  });
-  if (rows.length === 0) return beats.map(() => ({ kind: 'not_found' }));
-  // The database's clock: instances with skewed clocks cannot over-credit.
-  const now = Number(rows[0]!.now);
-  const byId = new Map<string, AuthRow>(
-    rows.map((r) => [
+  let now = clock.now();
+  const known = new Map<string, AuthRow>();
+  const unknown = new Set<string>();
+  for (const { sessionId } of beats) {
+    const cached = directory.get(sessionId);
+    if (cached && now - cached.lastActivityAt <= rules.timeoutMs) known.set(sessionId, cached);
+    else unknown.add(sessionId);
+  }
+  let journaled = new Map<number, number>();
+  if (unknown.size > 0) {
+    const { rows } = await pool.query<AuthColumns>({
+      name: 'dwell-beat-auth',
+      text: `SELECT ${CLOCK} AS now, pk, id, token_hash, cookie_only, last_activity_at
+        FROM sessions WHERE id = ANY($1::text[])`,
+      values: [[...unknown]],
+    });
+    if (rows[0]) {
+      now = Number(rows[0].now);
+      clock.saw(now);
+    }
+    const read = rows.map((r): [string, AuthRow] => [
       r.id,
       {
         pk: Number(r.pk),
@@ -44,34 +73,38 @@ export async function appendBeats(
         cookieOnly: r.cookie_only,
         lastActivityAt: Number(r.last_activity_at),
       },
-    ]),
-  );
-  const journaled = await lastJournaledAt(pool, [...byId.values()], now, rules.timeoutMs);
+    ]);
+    journaled = await lastJournaledAt(
+      pool,
+      read.map(([, row]) => row),
+      now,
+      rules.timeoutMs,
+    );
+    for (const [id, row] of read) {
+      known.set(id, row);
+      directory.remember(id, row);
+    }
+  }
   const accepted: ReturnType<typeof journalValues>[] = [];
   const results = beats.map((beat): BeatResult => {
-    const answer = authorizeBeat(
-      byId.get(beat.sessionId),
-      beat,
-      now,
-      rules,
-      () => journaled.get(byId.get(beat.sessionId)!.pk) ?? null,
-    );
+    const row = known.get(beat.sessionId);
+    const answer = authorizeBeat(row, beat, now, rules, () => journaled.get(row!.pk) ?? null);
     if (answer.kind !== 'accepted') return answer;
     accepted.push(journalValues(answer.pk, now, beat));
+    row!.lastActivityAt = Math.max(row!.lastActivityAt, now);
     return { kind: 'accepted' };
   });
   if (accepted.length > 0) {
     await pool.query({
       name: 'dwell-beat-append',
       text: `INSERT INTO beat_journal (session_pk, at, seq, engaged_ms, visible_ms, url, scroll, final, sections)
-        SELECT session_pk, at, seq, engaged_ms, visible_ms, url, scroll, final, sections
-        FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::real[],
-          $8::bool[], $9::text[]) WITH ORDINALITY
-          AS j(session_pk, at, seq, engaged_ms, visible_ms, url, scroll, final, sections, n)
+        SELECT session_pk, ${CLOCK}, seq, engaged_ms, visible_ms, url, scroll, final, sections
+        FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::real[],
+          $7::bool[], $8::text[]) WITH ORDINALITY
+          AS j(session_pk, seq, engaged_ms, visible_ms, url, scroll, final, sections, n)
         ORDER BY n`,
       values: [
         accepted.map((a) => a.sessionPk),
-        accepted.map((a) => a.at),
         accepted.map((a) => a.seq),
         accepted.map((a) => a.engagedMs),
         accepted.map((a) => a.visibleMs),

@@ -29,6 +29,7 @@ import type {
   VisitorList,
   VisitorQuery,
 } from '../query-types.ts';
+import { SessionDirectory } from '../session-directory.ts';
 import {
   type PageColumns,
   type SectionColumns,
@@ -45,7 +46,7 @@ import type {
   SessionRecord,
   Store,
 } from '../types.ts';
-import { appendBeats, CLOCK } from './append.ts';
+import { appendBeats, CLOCK, DatabaseClock } from './append.ts';
 import { FOLD_CHUNK, foldChunk } from './fold.ts';
 import * as gate from './gate.ts';
 import { migrations } from './migrations.ts';
@@ -87,6 +88,8 @@ export class PostgresStore implements Store {
   private timedFold: Promise<unknown> | null = null;
   private foldedSinceVacuum = 0;
   private readonly listeners = new FoldListeners();
+  private readonly directory = new SessionDirectory();
+  private readonly clock = new DatabaseClock();
   private readonly chunk: number;
   private readonly foldEveryMs: number;
 
@@ -234,6 +237,8 @@ export class PostgresStore implements Store {
       const results = await guardPg(() => this.applyBatchWithRetry(batch.map((p) => p.beat)));
       for (const [i, pending] of batch.entries()) pending.resolve(results[i]!);
     } catch (error) {
+      // The append may not have happened: the directory may remember beats that are not journaled.
+      this.directory.clear();
       for (const pending of batch) pending.reject(error);
     } finally {
       this.inFlight--;
@@ -243,7 +248,7 @@ export class PostgresStore implements Store {
   }
 
   private applyBatchWithRetry(beats: BeatInput[]): Promise<BeatResult[]> {
-    return appendBeats(this.pool, beats, this.rules);
+    return appendBeats(this.pool, beats, this.rules, this.directory, this.clock);
   }
 
   async getSession(id: string): Promise<SessionDetail | null> {
@@ -351,12 +356,14 @@ export class PostgresStore implements Store {
   }
   async purgeSessions(before: number): Promise<number> {
     await this.fold();
+    this.directory.clear();
     return guardPg(() => query.purgeSessions(this.pool, before));
   }
   async importSessions(
     sessions: Iterable<ImportedSession>,
     onProgress?: (done: number) => void,
   ): Promise<number> {
+    this.directory.clear();
     const imported = await guardPg(() => query.importSessions(this.pool, sessions, onProgress));
     // Folded now, in one go, rather than by the first query or a timer tick racing the next import.
     await this.foldRollups();

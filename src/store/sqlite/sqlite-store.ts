@@ -30,6 +30,7 @@ import type {
   VisitorList,
   VisitorQuery,
 } from '../query-types.ts';
+import { SessionDirectory } from '../session-directory.ts';
 import {
   type PageColumns,
   type SectionColumns,
@@ -90,6 +91,7 @@ export class SqliteStore implements Store {
   private readonly path: string;
   private readonly checkpointOptions: CheckpointOptions | undefined;
   private readonly listeners = new FoldListeners();
+  private readonly directory = new SessionDirectory();
   private readonly chunk: number;
   private readonly foldEveryMs: number;
   /** Appends a batch of beats in one transaction; built once, it runs for every flush. */
@@ -209,32 +211,48 @@ export class SqliteStore implements Store {
       const append = this.appendBatch;
       results = guard(() => append(batch.map((p) => p.beat)));
     } catch (error) {
+      // The batch rolled back: the directory may remember beats that are not in the journal.
+      this.directory.clear();
       for (const pending of batch) pending.reject(error);
       return;
     }
     for (const [i, pending] of batch.entries()) pending.resolve(results[i]!);
   }
 
+  /**
+   * Authenticates one beat and appends it. The directory spares the row's read for a session that
+   * beat recently (session-directory.ts); otherwise, or when it looks expired, the row is read.
+   */
   private append(beat: BeatInput, now: number): BeatResult {
-    const raw = this.sql.selectForAuth.get(beat.sessionId) as
-      | Pick<SessionColumns, 'pk' | 'token_hash' | 'cookie_only' | 'last_activity_at'>
-      | undefined;
-    const row: AuthRow | undefined = raw && {
-      pk: raw.pk,
-      tokenHash: raw.token_hash,
-      cookieOnly: Boolean(raw.cookie_only),
-      lastActivityAt: raw.last_activity_at,
-    };
+    const cached = this.directory.get(beat.sessionId);
+    const fresh = cached !== undefined && now - cached.lastActivityAt <= this.rules.timeoutMs;
+    const row = fresh ? cached : this.readAuthRow(beat.sessionId);
     const answer = authorizeBeat(
       row,
       beat,
       now,
       this.rules,
-      () => (this.sql.lastJournaledAt.get(raw?.pk) as number | null) ?? null,
+      () => (this.sql.lastJournaledAt.get(row?.pk) as number | null) ?? null,
     );
     if (answer.kind !== 'accepted') return answer;
     this.sql.appendBeat.run(journalValues(answer.pk, now, beat));
+    row!.lastActivityAt = Math.max(row!.lastActivityAt, now);
+    if (!fresh) this.directory.remember(beat.sessionId, row!);
     return { kind: 'accepted' };
+  }
+
+  private readAuthRow(id: string): AuthRow | undefined {
+    const raw = this.sql.selectForAuth.get(id) as
+      | Pick<SessionColumns, 'pk' | 'token_hash' | 'cookie_only' | 'last_activity_at'>
+      | undefined;
+    return (
+      raw && {
+        pk: raw.pk,
+        tokenHash: raw.token_hash,
+        cookieOnly: Boolean(raw.cookie_only),
+        lastActivityAt: raw.last_activity_at,
+      }
+    );
   }
 
   async getSession(id: string): Promise<SessionDetail | null> {
@@ -343,6 +361,7 @@ export class SqliteStore implements Store {
   async purgeSessions(before: number): Promise<number> {
     // Folded first: a purge may delete a visitor-day row that pending deltas still point at.
     this.foldNow();
+    this.directory.clear();
     return guard(() => query.purgeSessions(this.db, before));
   }
   async importSessions(
@@ -350,6 +369,7 @@ export class SqliteStore implements Store {
     onProgress?: (done: number) => void,
   ): Promise<number> {
     this.foldNow();
+    this.directory.clear();
     return guard(() => query.importSessions(this.db, sessions, onProgress));
   }
 
