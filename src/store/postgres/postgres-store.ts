@@ -17,6 +17,8 @@ import type {
   OutboxMessage,
   WebhookAttempt,
 } from '../gate-types.ts';
+import { GroupCommit } from '../group-commit.ts';
+import { pendingMigrations } from '../migration.ts';
 import type {
   ImportedSession,
   LiveSession,
@@ -61,12 +63,6 @@ const FOLD_EVERY_MS = 1_000;
 /** Deltas an instance folds between two vacuums of the pending tables (rollup-fold.ts). */
 const VACUUM_EVERY_DELTAS = 100_000;
 
-interface PendingBeat {
-  beat: BeatInput;
-  resolve: (result: BeatResult) => void;
-  reject: (error: unknown) => void;
-}
-
 export interface PostgresStoreOptions extends PoolOptions {
   rules: AccountingRules;
   /** Beats per fold transaction (fold.ts); the property tests vary it. */
@@ -79,11 +75,11 @@ export class PostgresStore implements Store {
   readonly pool: pg.Pool;
   private readonly rules: AccountingRules;
   private readonly schema: string | undefined;
-  private queue: PendingBeat[] = [];
-  private inFlight = 0;
-  private scheduled = false;
+  private readonly beats = new GroupCommit<BeatInput, BeatResult>({
+    apply: (beats) => this.appendAll(beats),
+    concurrency: MAX_CONCURRENT_BATCHES,
+  });
   private closed = false;
-  private readonly drained = new Set<() => void>();
   private foldTimer: NodeJS.Timeout | null = null;
   private timedFold: Promise<unknown> | null = null;
   private foldedSinceVacuum = 0;
@@ -116,13 +112,10 @@ export class PostgresStore implements Store {
         if (this.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema.replace(/"/g, '')}"`);
         await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
           version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
-        const applied = new Set(
-          (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map(
-            (r) => r.version,
-          ),
-        );
-        for (const migration of migrations) {
-          if (applied.has(migration.version)) continue;
+        const applied = (
+          await client.query<{ version: number }>('SELECT version FROM schema_migrations')
+        ).rows.map((r) => r.version);
+        for (const migration of pendingMigrations(migrations, applied)) {
           await client.query(migration.sql);
           await client.query(
             `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, ${CLOCK})`,
@@ -213,42 +206,18 @@ export class PostgresStore implements Store {
 
   recordBeat(beat: BeatInput): Promise<BeatResult> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the store is closing'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ beat, resolve, reject });
-      this.schedule();
-    });
+    return this.beats.submit(beat);
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.queue.length === 0 || this.inFlight >= MAX_CONCURRENT_BATCHES) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.queue;
-    this.queue = [];
-    if (batch.length === 0) return;
-    this.inFlight++;
+  /** Authenticates and appends a batch (append.ts); group-commit.ts answers each after the insert. */
+  private async appendAll(beats: BeatInput[]): Promise<BeatResult[]> {
     try {
-      const results = await guardPg(() => this.applyBatchWithRetry(batch.map((p) => p.beat)));
-      for (const [i, pending] of batch.entries()) pending.resolve(results[i]!);
+      return await guardPg(() => appendBeats(this.pool, beats, this.rules, this.directory, this.clock));
     } catch (error) {
       // The append may not have happened: the directory may remember beats that are not journaled.
       this.directory.clear();
-      for (const pending of batch) pending.reject(error);
-    } finally {
-      this.inFlight--;
-      if (this.inFlight === 0 && this.queue.length === 0) for (const done of this.drained) done();
-      this.schedule();
+      throw error;
     }
-  }
-
-  private applyBatchWithRetry(beats: BeatInput[]): Promise<BeatResult[]> {
-    return appendBeats(this.pool, beats, this.rules, this.directory, this.clock);
   }
 
   async getSession(id: string): Promise<SessionDetail | null> {
@@ -379,10 +348,7 @@ export class PostgresStore implements Store {
     if (this.closed) return;
     this.closed = true;
     if (this.foldTimer) clearInterval(this.foldTimer);
-    if (this.inFlight > 0 || this.queue.length > 0) {
-      this.schedule();
-      await new Promise<void>((resolve) => this.drained.add(resolve));
-    }
+    await this.beats.drain();
     await this.timedFold;
     // What this instance acknowledged is in the journal already; folding it now spares the next start.
     await this.fold().catch(() => {});

@@ -2,15 +2,12 @@
 // one's SQL is literal text (the long ones in migrations/), and test/store/migrations-frozen.test.ts
 // fails when a shipped migration's text changes.
 
+import type { Migration } from '../migration.ts';
 import rollupsSql from './migrations/003-query-rollups.ts';
 import pendingRollupsSql from './migrations/004-pending-rollups.ts';
 import exactRemovalsSql from './migrations/005-exact-removals.ts';
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type { Migration };
 
 export const migrations: Migration[] = [
   {

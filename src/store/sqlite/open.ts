@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { pendingMigrations } from '../migration.ts';
 import { migrations } from './migrations.ts';
 
 export interface SqliteOptions {
@@ -34,16 +35,13 @@ export function openDatabase(options: SqliteOptions): Database.Database {
 export function applyMigrations(db: Database.Database): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-  const applied = new Set(
-    db
-      .prepare('SELECT version FROM schema_migrations')
-      .pluck()
-      .all()
-      .map((v) => Number(v)),
-  );
+  const applied = db
+    .prepare('SELECT version FROM schema_migrations')
+    .pluck()
+    .all()
+    .map((v) => Number(v));
   const done: number[] = [];
-  for (const migration of migrations) {
-    if (applied.has(migration.version)) continue;
+  for (const migration of pendingMigrations(migrations, applied)) {
     db.transaction(() => {
       db.exec(migration.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(

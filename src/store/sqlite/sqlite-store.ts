@@ -17,6 +17,7 @@ import type {
   OutboxMessage,
   WebhookAttempt,
 } from '../gate-types.ts';
+import { GroupCommit } from '../group-commit.ts';
 import { journalValues } from '../journal.ts';
 import type {
   ImportedSession,
@@ -55,12 +56,6 @@ import * as query from './queries/index.ts';
 import { RollupFolder } from './rollup-fold.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 
-interface PendingBeat {
-  beat: BeatInput;
-  resolve: (result: BeatResult) => void;
-  reject: (error: unknown) => void;
-}
-
 /**
  * How often the journal is folded when nobody reads. Short, so each fold is small (a stall of a
  * few ms on the event loop) and the live view stays well within a second.
@@ -83,7 +78,9 @@ export class SqliteStore implements Store {
   private readonly rules: AccountingRules;
   private readonly clock: () => number;
   private statements: Statements | null = null;
-  private queue: PendingBeat[] = [];
+  private readonly beats = new GroupCommit<BeatInput, BeatResult>({
+    apply: (beats) => this.appendAll(beats),
+  });
   private closed = false;
   private checkpointer: Checkpointer | null = null;
   private rollups: RollupFolder | null = null;
@@ -191,32 +188,23 @@ export class SqliteStore implements Store {
 
   recordBeat(beat: BeatInput): Promise<BeatResult> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the store is closing'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ beat, resolve, reject });
-      if (this.queue.length === 1) setImmediate(() => this.flush());
-    });
+    return this.beats.submit(beat);
   }
 
-  /** Appends every queued beat in one transaction, then answers each. */
-  private flush(): void {
-    const batch = this.queue;
-    this.queue = [];
-    if (batch.length === 0) return;
-    let results: BeatResult[];
+  /** Appends a batch of beats in one transaction (group-commit.ts answers each after the commit). */
+  private appendAll(beats: BeatInput[]): BeatResult[] {
+    this.appendBatch ??= this.db.transaction((all: BeatInput[]) => {
+      const now = this.clock();
+      return all.map((beat) => this.append(beat, now));
+    }).immediate;
+    const append = this.appendBatch;
     try {
-      this.appendBatch ??= this.db.transaction((beats: BeatInput[]) => {
-        const now = this.clock();
-        return beats.map((beat) => this.append(beat, now));
-      }).immediate;
-      const append = this.appendBatch;
-      results = guard(() => append(batch.map((p) => p.beat)));
+      return guard(() => append(beats));
     } catch (error) {
       // The batch rolled back: the directory may remember beats that are not in the journal.
       this.directory.clear();
-      for (const pending of batch) pending.reject(error);
-      return;
+      throw error;
     }
-    for (const [i, pending] of batch.entries()) pending.resolve(results[i]!);
   }
 
   /**
@@ -380,7 +368,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.flush();
+    await this.beats.drain();
     if (this.foldTimer) clearInterval(this.foldTimer);
     try {
       this.foldNow();
