@@ -57,6 +57,8 @@ export class Webhooks {
   private wake: { timer: NodeJS.Timeout; at: number } | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  /** The outbox failed at the last poll: said once per outage, not every second. */
+  private outboxDown = false;
 
   constructor(private readonly options: WebhookOptions) {
     if (!WEBHOOK_SECRET_PATTERN.test(options.secret))
@@ -126,11 +128,14 @@ export class Webhooks {
           limit: BATCH,
           leaseMs: this.timeoutMs + LEASE_MARGIN_MS,
         });
+        if (this.outboxDown) this.log.info('webhook outbox reachable again');
+        this.outboxDown = false;
         await Promise.all(batch.map((message) => this.attempt(message)));
         if (batch.length < BATCH) return;
       }
     } catch (error) {
-      this.log.warn({ err: error }, 'webhook outbox unavailable; retrying at the next poll');
+      if (!this.outboxDown) this.log.warn({ err: error }, 'webhook outbox unavailable; polling on');
+      this.outboxDown = true;
     }
   }
 
@@ -154,11 +159,15 @@ export class Webhooks {
         this.log.warn({ event, webhookId: id, attempt, outcome: error }, 'webhook not delivered; giving up');
         return;
       }
-      const delay = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random());
+      // Whole milliseconds: the outbox keeps integers (BIGINT on PostgreSQL).
+      const delay = Math.round(
+        Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random()),
+      );
       await this.store.rescheduleWebhook(id, attempt, (await this.store.now()) + delay, error);
-      this.wakeIn(delay);
+      // A timer may fire a millisecond before the clock the outbox is read with says it is due.
+      this.wakeIn(delay + 2);
       this.log.info(
-        { event, webhookId: id, attempt, outcome: error, retryInMs: Math.round(delay) },
+        { event, webhookId: id, attempt, outcome: error, retryInMs: delay },
         'webhook failed; retrying',
       );
     } catch (error) {
