@@ -33,6 +33,15 @@ if (existsSync('packages/tracker/src/index.ts')) {
     format: 'iife',
   });
 }
+// The sections add-on, which dwell.js loads only on pages that mark sections (issue #17).
+if (existsSync('packages/tracker/src/sections-entry.ts')) {
+  await build({
+    ...scriptOptions,
+    entryPoints: ['packages/tracker/src/sections-entry.ts'],
+    outfile: 'dist/public/dwell-sections.js',
+    format: 'esm',
+  });
+}
 if (existsSync('packages/tracker/src/esm.ts')) {
   await build({
     ...scriptOptions,

@@ -1,5 +1,5 @@
 // Builds the package into dist/: the modules with their types (tsc), the Astro component as it is,
-// and the <script> tag's IIFE (dwell.js, the file the Dwell server serves). `npm pack` runs it.
+// and the <script> tag's IIFEs (dwell.js and its sections add-on, the files the Dwell server serves). `npm pack` runs it.
 // The root build (scripts/build.mjs) imports scriptOptions, so both IIFEs are built alike.
 
 import { execFileSync } from 'node:child_process';
@@ -36,5 +36,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     entryPoints: [here('src/index.ts')],
     outfile: here('dist/dwell.js'),
     format: 'iife',
+  });
+  await build({
+    ...scriptOptions,
+    entryPoints: [here('src/sections-entry.ts')],
+    outfile: here('dist/dwell-sections.js'),
+    format: 'esm',
   });
 }

@@ -36,6 +36,8 @@ interface Beat {
   url: string;
   /** Deepest scroll on that URL, percent. */
   scroll?: number;
+  /** Engaged ms per marked section, [name, ms, position]: the sections add-on fills it. */
+  sections?: [string, number, number][];
 }
 
 /** This tab's session, kept in sessionStorage so the pages of one visit continue it. */
@@ -87,6 +89,8 @@ let timer: ReturnType<typeof setTimeout> | 0;
 /** Ticks in a row with nothing to send. */
 let quiet = 0;
 let running: unknown;
+/** The sections add-on's credit function once it is loaded: it shares engaged time among sections. */
+let sections: ((beat: Beat, ms: number) => void) | undefined;
 
 const log = (...args: unknown[]) => debug !== false && console.log('dwell', ...args);
 
@@ -145,6 +149,7 @@ const measure = (signal?: number, away?: unknown): void => {
     const beat = openBeat();
     beat.engagedMs += engagedUntil - since;
     beat.visibleMs += until - since;
+    sections?.(beat, engagedUntil - since);
   }
   since = stopping ? Infinity : until;
   if (signal) lastActive = now;
@@ -258,6 +263,19 @@ const schedule = () => {
 };
 
 /**
+ * Pages that mark sections (data-dwell-section) get the add-on that shares engaged time among them
+ * (docs/tracker.md "Sections"); pages that mark none pay nothing more. Checked at the start and on
+ * each tick, for an app that renders its sections later.
+ */
+const loadSections = () =>
+  doc.querySelector('[data-dwell-section]') &&
+  // A module is evaluated once per page however often it is imported; bundlers must leave the URL alone.
+  import(/* webpackIgnore: true */ /* @vite-ignore */ `${api}/dwell-sections.js`).then(
+    (addOn: { credit: typeof sections }) => (sections = addOn.credit),
+    log,
+  );
+
+/**
  * One interval: credit the time, send at most one beat. With no engaged time (idle or hidden) only
  * an empty keep-alive goes, after 1, 2, 4, … 64 quiet intervals and then every 64 (16 minutes at
  * the default 15 s, inside the 30-minute timeout): an idle open tab costs a few tiny requests an hour.
@@ -268,6 +286,7 @@ const tick = (): void => {
   else {
     schedule();
     measure();
+    loadSections();
     quiet = queue[0] ? 0 : quiet + 1;
     if (quiet && !(quiet & (quiet - 1) && quiet % 64)) openBeat();
     send();
@@ -361,6 +380,7 @@ export const start = (options: Options = {}): (() => void) => {
           }
         }
         api = options.api || location.origin;
+        loadSections();
         onVisibility();
       }
     }

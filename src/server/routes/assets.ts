@@ -24,6 +24,8 @@ export function loadAsset(path: string, type: string): Asset | null {
 export function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset, cacheControl: string) {
   reply.header('etag', asset.etag).header('cache-control', cacheControl).type(asset.type);
   reply.header('cross-origin-resource-policy', 'cross-origin');
+  // Modules load in CORS mode: dwell.js imports the sections add-on, pages may import dwell.esm.js.
+  reply.header('access-control-allow-origin', '*');
   if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
   return reply.send(asset.body);
 }
@@ -32,6 +34,11 @@ export const assetRoutes: FastifyPluginAsync<{ publicDir: string }> = async (app
   const scripts: Record<string, Asset | null> = {
     'dwell.js': loadAsset(join(publicDir, 'dwell.js'), 'application/javascript; charset=utf-8'),
     'dwell.esm.js': loadAsset(join(publicDir, 'dwell.esm.js'), 'application/javascript; charset=utf-8'),
+    // The sections add-on, loaded by dwell.js on pages that mark data-dwell-section (issue #17).
+    'dwell-sections.js': loadAsset(
+      join(publicDir, 'dwell-sections.js'),
+      'application/javascript; charset=utf-8',
+    ),
   };
   const missing = Object.entries(scripts).filter(([, asset]) => !asset);
   if (missing.length > 0) {
