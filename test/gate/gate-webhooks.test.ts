@@ -14,8 +14,10 @@ import { test } from 'node:test';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { newWebhookSecret, type WebhookOptions, Webhooks } from '../../src/server/gate/webhooks.ts';
+import type { OutboxMessage } from '../../src/store/gate-types.ts';
+import type { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { countRows } from '../store/engines.ts';
+import { countRows, engines } from '../store/engines.ts';
 import { buildGateApp, cookieHeader } from './gate-helper.ts';
 
 interface Received {
@@ -170,13 +172,31 @@ test('a slow webhook never delays the form', async () => {
   }
 });
 
+const RULES = { intervalMs: 1_000, timeoutMs: 60_000, toleranceMs: 200 };
+
+/** Writes `message` to the outbox the way a first visit does: with the grant, in its transaction. */
+async function queueFirstVisit(store: SqliteStore | PostgresStore, message: OutboxMessage): Promise<void> {
+  const sessionId = randomUUID();
+  const email = `${sessionId}@example.com`;
+  await store.createSession({
+    id: sessionId,
+    tokenHash: null,
+    cookieOnly: true,
+    email,
+    visitorId: null,
+    entryUrl: null,
+    referrer: null,
+    screen: null,
+    lang: null,
+  });
+  const now = await store.now();
+  await store.grantGateAccess({ sessionId, email, issuedAt: now, expiresAt: now + 60_000 }, message);
+}
+
 /** A deliverer over a real SQLite store; `send` queues an event the way a first visit does. */
 async function outbox(url: string, options: Partial<WebhookOptions> = {}, path?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'dwell-outbox-'));
-  const store = new SqliteStore({
-    path: path ?? join(dir, 'dwell.db'),
-    rules: { intervalMs: 1_000, timeoutMs: 60_000, toleranceMs: 200 },
-  });
+  const store = new SqliteStore({ path: path ?? join(dir, 'dwell.db'), rules: RULES });
   await store.migrate();
   const hooks = new Webhooks({ url, secret: SECRET, store, log: pino({ level: 'silent' }), ...options });
   hooks.start();
@@ -184,24 +204,7 @@ async function outbox(url: string, options: Partial<WebhookOptions> = {}, path?:
     store,
     path: path ?? join(dir, 'dwell.db'),
     async send(event: string, data: Record<string, unknown>) {
-      const sessionId = randomUUID();
-      const email = `${sessionId}@example.com`;
-      await store.createSession({
-        id: sessionId,
-        tokenHash: null,
-        cookieOnly: true,
-        email,
-        visitorId: null,
-        entryUrl: null,
-        referrer: null,
-        screen: null,
-        lang: null,
-      });
-      const now = await store.now();
-      await store.grantGateAccess(
-        { sessionId, email, issuedAt: now, expiresAt: now + 60_000 },
-        hooks.message(event, data),
-      );
+      await queueFirstVisit(store, hooks.message(event, data));
       hooks.deliverSoon();
     },
     pending: () => countRows(store, 'webhook_outbox'),
@@ -210,6 +213,35 @@ async function outbox(url: string, options: Partial<WebhookOptions> = {}, path?:
       await store.close();
     },
   };
+}
+
+for (const engine of await engines()) {
+  test(`two instances over one ${engine.name} database post each event once`, {
+    skip: engine.skip,
+  }, async () => {
+    const hook = await startReceiver(ok);
+    const opened = await engine.openPair(RULES);
+    const [a, b] = opened.store;
+    const log = pino({ level: 'silent' });
+    const first = new Webhooks({ url: hook.url, secret: SECRET, store: a, log });
+    const second = new Webhooks({ url: hook.url, secret: SECRET, store: b, log });
+    try {
+      for (let i = 0; i < 30; i++) await queueFirstVisit(a, first.message('gate.first_visit', { i }));
+      first.start();
+      second.start();
+      await until(() => hook.received.length >= 30);
+      await until(async () => (await countRows(a, 'webhook_outbox')) === 0);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const ids = hook.received.map((r) => r.headers['webhook-id']);
+      assert.equal(ids.length, 30, 'no event posted twice');
+      assert.equal(new Set(ids).size, 30);
+    } finally {
+      await first.close();
+      await second.close();
+      await opened.dispose();
+      await hook.close();
+    }
+  });
 }
 
 test('retries 5xx and network errors with growing delays, stops on other 4xx and after the last attempt', async () => {
