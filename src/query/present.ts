@@ -1,6 +1,6 @@
 // How query results look on the wire (API.md "Query"), shared by the HTTP API, the exports and the
-// CLI so they can never disagree: ISO-8601 UTC times, `duration` in whole seconds, status from the
-// accounting rules.
+// CLI so they can never disagree: ISO-8601 UTC times, the three clocks (`duration`, the wall clock in
+// whole seconds; `visibleMs`; `engagedMs`), status from the accounting rules.
 
 import { sessionStatus } from '../accounting/credit-beat.ts';
 import type { Span } from '../accounting/spans.ts';
@@ -16,6 +16,8 @@ export interface SessionView {
   lastActivityAt: string;
   endedAt: string | null;
   engagedMs: number;
+  /** Null for sessions stored before visible time was measured: unknown, not invented. */
+  visibleMs: number | null;
   duration: number;
   beats: number;
   email: string | null;
@@ -25,10 +27,18 @@ export interface SessionView {
   pages: {
     url: string;
     engagedMs: number;
+    visibleMs: number | null;
     maxScroll: number | null;
     sections: { name: string; engagedMs: number }[];
   }[];
 }
+
+/**
+ * `duration`, the first clock (API.md "Query"): how long the session was open, from its start to its
+ * last sign of life (the last beat, or the close), in whole seconds rounded down.
+ */
+export const openSeconds = (s: Pick<SessionRecord, 'startedAt' | 'lastActivityAt'>) =>
+  Math.floor(Math.max(0, s.lastActivityAt - s.startedAt) / 1000);
 
 export function presentSession(session: SessionRecord, now: number, timeoutMs: number): SessionView {
   return {
@@ -38,7 +48,8 @@ export function presentSession(session: SessionRecord, now: number, timeoutMs: n
     lastActivityAt: iso(session.lastActivityAt),
     endedAt: session.endedAt === null ? null : iso(session.endedAt),
     engagedMs: session.engagedMs,
-    duration: Math.floor(session.engagedMs / 1000),
+    visibleMs: session.visibleMs ?? null,
+    duration: openSeconds(session),
     beats: session.beats,
     email: session.email,
     visitorId: session.visitorId,
@@ -47,6 +58,7 @@ export function presentSession(session: SessionRecord, now: number, timeoutMs: n
     pages: session.pages.map((p) => ({
       url: p.url,
       engagedMs: p.engagedMs,
+      visibleMs: p.visibleMs ?? null,
       maxScroll: p.maxScroll,
       sections: p.sections ?? [],
     })),
@@ -73,6 +85,7 @@ export const CSV_COLUMNS = [
   'lastActivityAt',
   'endedAt',
   'engagedMs',
+  'visibleMs',
   'duration',
   'beats',
   'email',
@@ -99,7 +112,7 @@ export function csvHeader(): string {
 export function csvRow(s: SessionRecord, now: number, timeoutMs: number): string {
   return `${csvField(s.id)},${sessionStatus(s, now, timeoutMs)},${iso(s.startedAt)},${iso(s.lastActivityAt)},${
     s.endedAt === null ? '' : iso(s.endedAt)
-  },${s.engagedMs},${Math.floor(s.engagedMs / 1000)},${s.beats},${csvField(s.email)},${csvField(s.visitorId)},${csvField(
+  },${s.engagedMs},${s.visibleMs ?? ''},${openSeconds(s)},${s.beats},${csvField(s.email)},${csvField(s.visitorId)},${csvField(
     s.entryUrl,
   )},${csvField(s.referrer)}\r\n`;
 }

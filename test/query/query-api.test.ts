@@ -72,7 +72,10 @@ describe('query API', () => {
       assert.equal(a.duration, 30);
       assert.equal(a.visitorId, 'visitor-a');
       assert.equal(a.startedAt, new Date(T0).toISOString());
-      assert.deepEqual(a.pages, [{ url: HOME, engagedMs: 30_000, maxScroll: null, sections: [] }]);
+      assert.equal(a.visibleMs, 30_000, 'beats without visibleMs were visible for what they claimed');
+      assert.deepEqual(a.pages, [
+        { url: HOME, engagedMs: 30_000, visibleMs: 30_000, maxScroll: null, sections: [] },
+      ]);
     });
 
     it('filters by email, visitorId, url, status and time', async () => {
@@ -314,6 +317,56 @@ describe('visitors with two tabs open at once', () => {
       );
       assert.equal(mid.sessions, window.length);
       assert.equal(mid.visitors, new Set(window.map((s) => s.email ?? s.visitorId)).size);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('query API: the three clocks', () => {
+  it('reports duration (open), visibleMs and engagedMs per session and per page; null where unknown', async () => {
+    const clock = manualClock(T0);
+    const t = await buildTestApp({ DWELL_RATE_LIMIT: 'off' }, { clock: clock.now });
+    try {
+      const { id, token } = await startSession(t.app, { url: HOME });
+      clock.advance(20_000);
+      await beat(t.app, id, { token, seq: 1, engagedMs: 5_000, visibleMs: 15_000, url: HOME });
+      clock.advance(10_000);
+      await beat(t.app, id, { token, seq: 2, engagedMs: 2_000, visibleMs: 4_000, url: PRICING, final: true });
+      const s = await query<SessionJson>(t.app, `/api/v1/analytics/sessions/${id}`);
+      assert.deepEqual([s.engagedMs, s.visibleMs, s.duration], [7_000, 19_000, 30]);
+      assert.deepEqual(
+        s.pages.map((p) => [p.url, p.engagedMs, p.visibleMs]),
+        [
+          [HOME, 5_000, 15_000],
+          [PRICING, 2_000, 4_000],
+        ],
+      );
+      const listed = await query<{ items: SessionJson[] }>(t.app, '/api/v1/analytics/sessions');
+      assert.deepEqual(listed.items[0]?.pages, s.pages);
+      // A session imported as stored before visible time was measured: unknown, never invented.
+      await t.store.importSessions([
+        {
+          id: 'old-session',
+          startedAt: T0 - 60_000,
+          lastActivityAt: T0 - 30_000,
+          endedAt: null,
+          engagedMs: 10_000,
+          beats: 2,
+          email: null,
+          visitorId: 'old',
+          entryUrl: HOME,
+          referrer: null,
+          screen: null,
+          lang: null,
+          pages: [{ url: HOME, engagedMs: 10_000, maxScroll: null }],
+          spans: [],
+        },
+      ]);
+      const old = await query<SessionJson>(t.app, '/api/v1/analytics/sessions/old-session');
+      assert.equal(old.visibleMs, null);
+      assert.equal(old.pages[0]?.visibleMs, null);
+      assert.equal(old.duration, 30);
     } finally {
       await t.close();
     }

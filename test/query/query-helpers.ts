@@ -49,8 +49,9 @@ export interface SessionJson {
   startedAt: string;
   endedAt: string | null;
   engagedMs: number;
+  visibleMs: number | null;
   duration: number;
   email: string | null;
   visitorId: string | null;
-  pages: { url: string; engagedMs: number; maxScroll: number | null }[];
+  pages: { url: string; engagedMs: number; visibleMs: number | null; maxScroll: number | null }[];
 }

@@ -120,7 +120,7 @@ describe('exports', () => {
     assert.equal(lines, 100_001);
     assert.equal(
       header,
-      'id,status,startedAt,lastActivityAt,endedAt,engagedMs,duration,beats,email,visitorId,entryUrl,referrer',
+      'id,status,startedAt,lastActivityAt,endedAt,engagedMs,visibleMs,duration,beats,email,visitorId,entryUrl,referrer',
     );
     // Sampled ten times along the way, the server and this reader together hold a few MB at most,
     // a fraction of the export's size: nothing accumulates.

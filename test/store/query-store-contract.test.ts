@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { AccountingRules } from '../../src/accounting/credit-beat.ts';
-import { csvRow } from '../../src/query/present.ts';
+import { CSV_COLUMNS, csvHeader, csvRow } from '../../src/query/present.ts';
 import type { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { type ImportedSession, InvalidCursorError, type SessionFilter } from '../../src/store/query-types.ts';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
@@ -126,9 +126,11 @@ for (const engine of await engines()) {
 
         const [first] = (await store.listSessions({ email: 'a@x.test' }, 2)).items.slice(1);
         assert.equal(first?.id, a1.id);
+        // Imported like rows stored before Dwell measured visible time: unknown, not invented.
+        assert.equal(first?.visibleMs, null);
         assert.deepEqual(first?.pages, [
-          { url: '/p1', engagedMs: 30_000, maxScroll: null },
-          { url: '/p2', engagedMs: 20_000, maxScroll: null },
+          { url: '/p1', engagedMs: 30_000, visibleMs: null, maxScroll: null },
+          { url: '/p2', engagedMs: 20_000, visibleMs: null, maxScroll: null },
         ]);
         assert.equal(first?.endedAt, a1.lastActivityAt);
         assert.equal(first?.currentUrl, '/p2');
@@ -348,6 +350,62 @@ for (const engine of await engines()) {
           await store.getPageSections({ ...range, from: now - 9 * DAY, to: now - 8 * DAY }),
           nobody,
         );
+      } finally {
+        await opened.dispose();
+      }
+    });
+
+    it('lists and exports the three clocks: engaged and visible time per session and page, null where unknown', async () => {
+      const opened = await engine.open(rules);
+      const store = opened.store;
+      try {
+        const tokenHash = createHash('sha256').update('clocks').digest();
+        const id = randomUUID();
+        await store.createSession({
+          id,
+          tokenHash,
+          email: 'clocks@x.test',
+          visitorId: 'clocks',
+          entryUrl: '/a',
+          referrer: null,
+          screen: null,
+          lang: null,
+        });
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        for (const [seq, url, engagedMs, visibleMs] of [
+          [1, '/a', 200, 300],
+          [2, '/b', 100, 250],
+        ] as const) {
+          const result = await store.recordBeat({ sessionId: id, tokenHash, seq, engagedMs, visibleMs, url });
+          assert.equal(result.kind, 'accepted');
+        }
+        const pages = [
+          { url: '/a', engagedMs: 200, visibleMs: 300, maxScroll: null },
+          { url: '/b', engagedMs: 100, visibleMs: 250, maxScroll: null },
+        ];
+        const [listed] = (await store.listSessions({ email: 'clocks@x.test' }, 10)).items;
+        assert.equal(listed?.engagedMs, 300);
+        assert.equal(listed?.visibleMs, 550);
+        assert.deepEqual(listed?.pages, pages);
+        for await (const batch of store.exportSessions({ email: 'clocks@x.test' })) {
+          assert.equal(batch[0]?.visibleMs, 550);
+          assert.deepEqual(batch[0]?.pages, pages);
+        }
+        // The CSV fast path writes the same row as csvRow, visibleMs beside engagedMs.
+        const now = await store.now();
+        const context = { now, timeoutMs: rules.timeoutMs };
+        let csv = '';
+        for await (const chunk of store.exportSessionsCsv!({ email: 'clocks@x.test' }, context)) csv += chunk;
+        assert.equal(csv, csvRow(listed!, now, rules.timeoutMs));
+        const row = Object.fromEntries(
+          csv
+            .trim()
+            .split(',')
+            .map((v, i) => [CSV_COLUMNS[i], v]),
+        );
+        assert.equal(row.engagedMs, '300');
+        assert.equal(row.visibleMs, '550');
+        assert.match(csvHeader(), /,engagedMs,visibleMs,duration,/);
       } finally {
         await opened.dispose();
       }

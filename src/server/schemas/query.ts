@@ -14,9 +14,18 @@ const When = (description: string, example: string) =>
     }),
   );
 
+/** Visible time (API.md "Query", the second clock): null where it was stored before Dwell measured it. */
+const VisibleMs = (example: number) =>
+  Type.Union([Type.Integer(), Type.Null()], {
+    examples: [example],
+    description:
+      'Time visible on screen in ms, whatever the focus and input; null: stored before it was measured',
+  });
+
 export const Page = Type.Object({
   url: Type.String({ examples: ['https://example.com/pricing'] }),
   engagedMs: Type.Integer({ examples: [42_000] }),
+  visibleMs: VisibleMs(61_000),
   maxScroll: Type.Union([Type.Integer(), Type.Null()], { examples: [80] }),
   sections: Type.Array(
     Type.Object({
@@ -38,8 +47,15 @@ export const Session = Type.Object(
     endedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
       examples: ['2026-11-23T10:03:12.000Z'],
     }),
-    engagedMs: Type.Integer({ examples: [151_000], description: 'Engaged time in ms' }),
-    duration: Type.Integer({ examples: [151], description: 'engagedMs in whole seconds, rounded down' }),
+    engagedMs: Type.Integer({
+      examples: [151_000],
+      description: 'Engaged time in ms: visible, the window focused or media playing, a reader there',
+    }),
+    visibleMs: VisibleMs(240_000),
+    duration: Type.Integer({
+      examples: [312],
+      description: 'Wall clock: whole seconds from the start to the last beat (or the close), rounded down',
+    }),
     beats: Type.Integer({ examples: [11] }),
     email: NullableString('ana@example.com'),
     visitorId: NullableString('Qm9fX2xZcGxhaW5rZXk'),

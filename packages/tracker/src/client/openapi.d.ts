@@ -553,13 +553,18 @@ export interface paths {
                                      */
                                     endedAt: string | null;
                                     /**
-                                     * @description Engaged time in ms
+                                     * @description Engaged time in ms: visible, the window focused or media playing, a reader there
                                      * @example 151000
                                      */
                                     engagedMs: number;
                                     /**
-                                     * @description engagedMs in whole seconds, rounded down
-                                     * @example 151
+                                     * @description Time visible on screen in ms, whatever the focus and input; null: stored before it was measured
+                                     * @example 240000
+                                     */
+                                    visibleMs: number | null;
+                                    /**
+                                     * @description Wall clock: whole seconds from the start to the last beat (or the close), rounded down
+                                     * @example 312
                                      */
                                     duration: number;
                                     /** @example 11 */
@@ -577,6 +582,11 @@ export interface paths {
                                         url: string;
                                         /** @example 42000 */
                                         engagedMs: number;
+                                        /**
+                                         * @description Time visible on screen in ms, whatever the focus and input; null: stored before it was measured
+                                         * @example 61000
+                                         */
+                                        visibleMs: number | null;
                                         /** @example 80 */
                                         maxScroll: number | null;
                                         /** @description Engaged time per `data-dwell-section` of the page, in page order */
@@ -680,13 +690,18 @@ export interface paths {
                                  */
                                 endedAt: string | null;
                                 /**
-                                 * @description Engaged time in ms
+                                 * @description Engaged time in ms: visible, the window focused or media playing, a reader there
                                  * @example 151000
                                  */
                                 engagedMs: number;
                                 /**
-                                 * @description engagedMs in whole seconds, rounded down
-                                 * @example 151
+                                 * @description Time visible on screen in ms, whatever the focus and input; null: stored before it was measured
+                                 * @example 240000
+                                 */
+                                visibleMs: number | null;
+                                /**
+                                 * @description Wall clock: whole seconds from the start to the last beat (or the close), rounded down
+                                 * @example 312
                                  */
                                 duration: number;
                                 /** @example 11 */
@@ -704,6 +719,11 @@ export interface paths {
                                     url: string;
                                     /** @example 42000 */
                                     engagedMs: number;
+                                    /**
+                                     * @description Time visible on screen in ms, whatever the focus and input; null: stored before it was measured
+                                     * @example 61000
+                                     */
+                                    visibleMs: number | null;
                                     /** @example 80 */
                                     maxScroll: number | null;
                                     /** @description Engaged time per `data-dwell-section` of the page, in page order */

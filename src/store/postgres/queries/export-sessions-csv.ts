@@ -47,7 +47,8 @@ export async function* exportSessionsCsv(
          SELECT s.started_at, s.pk,
            ${csv('s.id')} || ',' || ${status} || ',' || ${iso('s.started_at')} || ',' ||
            ${iso('s.last_activity_at')} || ',' || coalesce(${iso('s.ended_at')}, '') || ',' ||
-           s.engaged_ms || ',' || s.engaged_ms / 1000 || ',' || s.beats || ',' || ${csv('s.email')} || ',' ||
+           s.engaged_ms || ',' || coalesce(s.visible_ms::text, '') || ',' ||
+           greatest(0, s.last_activity_at - s.started_at) / 1000 || ',' || s.beats || ',' || ${csv('s.email')} || ',' ||
            ${csv('s.visitor_id')} || ',' || ${csv('s.entry_url')} || ',' || ${csv('s.referrer')} || chr(13) || chr(10)
              AS line
          FROM sessions s WHERE ${where}

@@ -7,7 +7,7 @@ import type { PageTotal, SessionRecord } from '../../types.ts';
 export { type SessionRow, toSessionRecord };
 
 export const SESSION_COLUMNS = `s.pk, s.id, s.started_at, s.last_activity_at, s.ended_at, s.engaged_ms, s.last_seq,
-  s.beats, s.email, s.visitor_id, s.entry_url, s.referrer, s.screen, s.lang, s.current_url`;
+  s.beats, s.email, s.visitor_id, s.entry_url, s.referrer, s.screen, s.lang, s.current_url, s.visible_ms`;
 
 /** The pages of many sessions at once, most engaged first (ties by URL in byte order, as SQLite). */
 export async function pagesOf(db: pg.Pool, pks: number[]): Promise<Map<number, PageTotal[]>> {
@@ -17,14 +17,17 @@ export async function pagesOf(db: pg.Pool, pks: number[]): Promise<Map<number, P
     session_pk: number;
     url: string;
     engaged_ms: number;
+    visible_ms: number | null;
     max_scroll: number | null;
   }>(
-    `SELECT session_pk, url, engaged_ms, max_scroll FROM session_pages
+    `SELECT session_pk, url, engaged_ms, visible_ms, max_scroll FROM session_pages
      WHERE session_pk = ANY($1::bigint[]) ORDER BY session_pk, engaged_ms DESC, url COLLATE "C"`,
     [pks],
   );
   for (const r of rows)
-    byPk.get(r.session_pk)?.push({ url: r.url, engagedMs: r.engaged_ms, maxScroll: r.max_scroll });
+    byPk
+      .get(r.session_pk)
+      ?.push({ url: r.url, engagedMs: r.engaged_ms, visibleMs: r.visible_ms, maxScroll: r.max_scroll });
   const sections = await db.query<[number, string, string, number]>({
     text: `SELECT session_pk, url, name, engaged_ms FROM session_sections
            WHERE session_pk = ANY($1::bigint[]) ORDER BY session_pk, url, position, name COLLATE "C"`,

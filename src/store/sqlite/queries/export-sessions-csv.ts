@@ -23,6 +23,7 @@ type Row = [
   lastActivityAt: number,
   endedAt: number | null,
   engagedMs: number,
+  visibleMs: number | null,
   beats: number,
   head: string,
   tail: string,
@@ -38,7 +39,7 @@ export function* exportSessionsCsv(
   const where = sessionWhere({ ...filter, from: undefined });
   const statement = db
     .prepare(
-      `SELECT s.pk, s.started_at, s.last_activity_at, s.ended_at, s.engaged_ms, s.beats,
+      `SELECT s.pk, s.started_at, s.last_activity_at, s.ended_at, s.engaged_ms, s.visible_ms, s.beats,
          ${csv('s.id')} || ',' || CASE WHEN s.ended_at IS NOT NULL THEN 'ended'
            WHEN @now - s.last_activity_at > @timeoutMs THEN 'expired' ELSE 'active' END,
          ${csv('s.email')} || ',' || ${csv('s.visitor_id')} || ',' || ${csv('s.entry_url')} || ',' || ${csv('s.referrer')}
@@ -52,8 +53,9 @@ export function* exportSessionsCsv(
     const rows = statement.all({ ...where.params, ...context, ...position }) as Row[];
     if (rows.length === 0) return;
     let chunk = '';
-    for (const [, startedAt, last, ended, engaged, beats, head, tail] of rows) {
-      chunk += `${head},${iso(startedAt)},${iso(last)},${ended === null ? '' : iso(ended)},${engaged},${Math.floor(engaged / 1000)},${beats},${tail}\r\n`;
+    for (const [, startedAt, last, ended, engaged, visible, beats, head, tail] of rows) {
+      // duration is the wall clock (openSeconds in src/query/present.ts).
+      chunk += `${head},${iso(startedAt)},${iso(last)},${ended === null ? '' : iso(ended)},${engaged},${visible ?? ''},${Math.floor(Math.max(0, last - startedAt) / 1000)},${beats},${tail}\r\n`;
     }
     yield chunk;
     const lastRow = rows[rows.length - 1]!;

@@ -11,7 +11,17 @@ import { addSections, SESSION_COLUMNS, type SessionRow, toSessionRecord } from '
 
 const BATCH = 5_000;
 
-type RawRow = [number, string, number, number, number | null, number, number, number, ...(string | null)[]];
+type RawRow = [
+  number,
+  string,
+  number,
+  number,
+  number | null,
+  number,
+  number,
+  number,
+  ...(string | number | null)[],
+];
 
 /** Raw arrays are a third faster to read than objects; the order is SESSION_COLUMNS'. */
 function fromRaw(r: RawRow): SessionRow {
@@ -24,17 +34,24 @@ function fromRaw(r: RawRow): SessionRow {
     engaged_ms: r[5],
     last_seq: r[6],
     beats: r[7],
-    email: r[8] ?? null,
-    visitor_id: r[9] ?? null,
-    entry_url: r[10] ?? null,
-    referrer: r[11] ?? null,
-    screen: r[12] ?? null,
-    lang: r[13] ?? null,
-    current_url: r[14] ?? null,
+    email: (r[8] as string | null) ?? null,
+    visitor_id: (r[9] as string | null) ?? null,
+    entry_url: (r[10] as string | null) ?? null,
+    referrer: (r[11] as string | null) ?? null,
+    screen: (r[12] as string | null) ?? null,
+    lang: (r[13] as string | null) ?? null,
+    current_url: (r[14] as string | null) ?? null,
+    visible_ms: (r[15] as number | null) ?? null,
   };
 }
 
-type PageRow = [sessionPk: number, url: string, engagedMs: number, maxScroll: number | null];
+type PageRow = [
+  sessionPk: number,
+  url: string,
+  engagedMs: number,
+  maxScroll: number | null,
+  visibleMs: number | null,
+];
 
 export function* exportSessions(
   db: Database.Database,
@@ -52,12 +69,12 @@ export function* exportSessions(
     .raw();
   const pageRange = db
     .prepare(
-      'SELECT session_pk, url, engaged_ms, max_scroll FROM session_pages WHERE session_pk BETWEEN ? AND ?',
+      'SELECT session_pk, url, engaged_ms, max_scroll, visible_ms FROM session_pages WHERE session_pk BETWEEN ? AND ?',
     )
     .raw();
   const pageList = db
     .prepare(
-      `SELECT session_pk, url, engaged_ms, max_scroll FROM session_pages
+      `SELECT session_pk, url, engaged_ms, max_scroll, visible_ms FROM session_pages
        WHERE session_pk IN (SELECT value FROM json_each(?))`,
     )
     .raw();
@@ -79,8 +96,8 @@ export function* exportSessions(
           ? pageRange.all(low, high)
           : pageList.all(JSON.stringify(rows.map((r) => r.pk)))
       ) as PageRow[];
-      for (const [pk, url, engagedMs, maxScroll] of pageRows)
-        pages.get(pk)?.push({ url, engagedMs, maxScroll });
+      for (const [pk, url, engagedMs, maxScroll, visibleMs] of pageRows)
+        pages.get(pk)?.push({ url, engagedMs, visibleMs, maxScroll });
       for (const list of pages.values()) list.sort((a, b) => b.engagedMs - a.engagedMs);
       addSections(db, pages);
     }

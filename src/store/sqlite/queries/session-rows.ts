@@ -7,7 +7,7 @@ import type { PageTotal, SessionRecord } from '../../types.ts';
 export { type SessionRow, toSessionRecord };
 
 export const SESSION_COLUMNS = `s.pk, s.id, s.started_at, s.last_activity_at, s.ended_at, s.engaged_ms, s.last_seq,
-  s.beats, s.email, s.visitor_id, s.entry_url, s.referrer, s.screen, s.lang, s.current_url`;
+  s.beats, s.email, s.visitor_id, s.entry_url, s.referrer, s.screen, s.lang, s.current_url, s.visible_ms`;
 
 /** The pages of many sessions at once, most engaged first. */
 export function pagesOf(db: Database.Database, pks: number[]): Map<number, PageTotal[]> {
@@ -15,17 +15,20 @@ export function pagesOf(db: Database.Database, pks: number[]): Map<number, PageT
   if (pks.length === 0) return byPk;
   const rows = db
     .prepare(
-      `SELECT session_pk, url, engaged_ms, max_scroll FROM session_pages
+      `SELECT session_pk, url, engaged_ms, visible_ms, max_scroll FROM session_pages
        WHERE session_pk IN (SELECT value FROM json_each(?)) ORDER BY session_pk, engaged_ms DESC, url`,
     )
     .all(JSON.stringify(pks)) as {
     session_pk: number;
     url: string;
     engaged_ms: number;
+    visible_ms: number | null;
     max_scroll: number | null;
   }[];
   for (const r of rows)
-    byPk.get(r.session_pk)?.push({ url: r.url, engagedMs: r.engaged_ms, maxScroll: r.max_scroll });
+    byPk
+      .get(r.session_pk)
+      ?.push({ url: r.url, engagedMs: r.engaged_ms, visibleMs: r.visible_ms, maxScroll: r.max_scroll });
   addSections(db, byPk);
   return byPk;
 }
