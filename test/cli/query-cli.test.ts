@@ -2,11 +2,14 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { loadConfig } from '../../src/config.ts';
+import { openStore } from '../../src/store/index.ts';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../bin/dwell.js');
@@ -27,7 +30,10 @@ describe('dwell CLI (query commands)', () => {
     const { stdout } = await dwell('sessions', '--limit', '5');
     const lines = stdout.trimEnd().split('\n');
     assert.equal(lines.length, 7);
-    assert.match(lines[0]!, /^started \(UTC\)\s+status\s+engaged\s+pages\s+who\s+entry page$/);
+    assert.match(
+      lines[0]!,
+      /^started \(UTC\)\s+status\s+engaged\s+visible\s+open\s+pages\s+who\s+entry page$/,
+    );
     // Columns line up: every row has "status" text where the header has it.
     const statusAt = lines[0]!.indexOf('status');
     for (const line of lines.slice(2)) assert.match(line.slice(statusAt), /^(active|ended|expired)\s/);
@@ -101,5 +107,74 @@ describe('dwell CLI (query commands)', () => {
       .get();
     db.close();
     assert.equal(orphans, 0);
+  });
+
+  it('shows the three clocks in the table, the JSON and both exports; visible time unknown stays unknown', async () => {
+    const store = await openStore(loadConfig(env));
+    const tokenHash = createHash('sha256').update('clocks').digest();
+    try {
+      await store.createSession({
+        id: 'clocks-cli',
+        tokenHash,
+        email: 'clocks@cli.test',
+        visitorId: null,
+        entryUrl: '/x',
+        referrer: null,
+        screen: null,
+        lang: null,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      const beat = {
+        sessionId: 'clocks-cli',
+        tokenHash,
+        seq: 1,
+        engagedMs: 1_000,
+        visibleMs: 2_000,
+        url: '/x',
+      };
+      assert.equal((await store.recordBeat(beat)).kind, 'accepted');
+      await store.listSessions({}, 1); // a read folds the journal
+    } finally {
+      await store.close();
+    }
+    const [mine] = JSON.parse((await dwell('sessions', '--email', 'clocks@cli.test', '--json')).stdout) as {
+      engagedMs: number;
+      visibleMs: number | null;
+      duration: number;
+      pages: { visibleMs: number | null }[];
+    }[];
+    assert.deepEqual([mine?.engagedMs, mine?.visibleMs, mine?.pages[0]?.visibleMs], [1_000, 2_000, 2_000]);
+    assert.ok(mine!.duration >= 2, `open ${mine?.duration} s`);
+    const table = (await dwell('sessions', '--email', 'clocks@cli.test')).stdout.split('\n');
+    assert.match(table[2]!, /\s1s\s+2s\s+2s\s+1\s+clocks@cli\.test/);
+    // The demo's sessions are imported without visible time: a dash, not a guess.
+    const demoRows = (await dwell('sessions', '--limit', '4')).stdout
+      .split('\n')
+      .slice(2, 5)
+      .filter((row) => row && !row.includes('clocks@cli.test'));
+    assert.ok(
+      demoRows.every((row) => row.includes('—')),
+      demoRows.join('\n'),
+    );
+    const csv = join(dir, 'clocks.csv');
+    await dwell('export', '--format', 'csv', '--out', csv);
+    const [header, ...rows] = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
+    const columns = header!.split(',');
+    const row = rows.find((r) => r.startsWith('clocks-cli,'))!.split(',');
+    assert.equal(row[columns.indexOf('engagedMs')], '1000');
+    assert.equal(row[columns.indexOf('visibleMs')], '2000');
+    assert.ok(
+      rows.some((r) => r.split(',')[columns.indexOf('visibleMs')] === ''),
+      'unknown is empty',
+    );
+    const ndjson = join(dir, 'clocks.ndjson');
+    await dwell('export', '--format', 'ndjson', '--out', ndjson);
+    const exported = readFileSync(ndjson, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((s) => s.id === 'clocks-cli');
+    assert.equal(exported.visibleMs, 2_000);
+    assert.equal(exported.pages[0].visibleMs, 2_000);
   });
 });

@@ -55,13 +55,17 @@ export const sessions: Command = {
         process.stdout.write('no sessions\n');
         return 0;
       }
+      // The three clocks, engaged first (API.md "Query"); visible time stored before Dwell measured
+      // it is unknown: a dash, never a guess.
       process.stdout.write(
         table(
-          ['started (UTC)', 'status', 'engaged', 'pages', 'who', 'entry page'],
+          ['started (UTC)', 'status', 'engaged', 'visible', 'open', 'pages', 'who', 'entry page'],
           views.map((s) => [
             s.startedAt.slice(0, 16).replace('T', ' '),
             s.status,
             formatDuration(s.engagedMs),
+            s.visibleMs === null ? '—' : formatDuration(s.visibleMs),
+            formatDuration(s.duration * 1000),
             String(s.pages.length),
             s.email ?? s.visitorId ?? '',
             s.entryUrl ?? '',
