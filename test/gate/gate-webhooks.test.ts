@@ -285,6 +285,22 @@ test('retries 5xx and network errors with growing delays, stops on other 4xx and
   await bounded.close();
 });
 
+test('an attempt that times out is retried under the same webhook-id', async () => {
+  const silent = await startReceiver(() => {
+    /* never answers */
+  });
+  const hooks = await outbox(silent.url, { timeoutMs: 200, baseDelayMs: 20 });
+  try {
+    await hooks.send('gate.first_visit', { email: 'slow@example.com' });
+    await until(() => silent.received.length >= 2);
+    assert.ok(silent.received[1]!.at - silent.received[0]!.at >= 200, 'the retry follows the timeout');
+    assert.equal(silent.received[1]!.headers['webhook-id'], silent.received[0]!.headers['webhook-id']);
+  } finally {
+    await hooks.close();
+    await silent.close();
+  }
+});
+
 test('a stop cuts an attempt short and keeps the event; the next start delivers it under the same webhook-id', async () => {
   const silent = await startReceiver(() => {
     /* never answers */

@@ -190,6 +190,15 @@ export class Webhooks {
   }
 
   private async post(message: WebhookAttempt): Promise<Outcome> {
+    // One controller per attempt, not AbortSignal.any over the long-lived stop signal: Node keeps
+    // every signal combined with a long-lived one (nodejs/node#54614), a leak over months of events.
+    const attempt = new AbortController();
+    const timeout = setTimeout(
+      () => attempt.abort(new DOMException('webhook timed out', 'TimeoutError')),
+      this.timeoutMs,
+    );
+    const stop = () => attempt.abort(new DOMException('stopping', 'AbortError'));
+    this.stopping.signal.addEventListener('abort', stop, { once: true });
     try {
       const response = await fetch(this.options.url, {
         method: 'POST',
@@ -199,7 +208,7 @@ export class Webhooks {
           ...this.signatureHeaders(message, Math.floor(Date.now() / 1000)),
         },
         body: message.body,
-        signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.stopping.signal]),
+        signal: attempt.signal,
       });
       await response.body?.cancel();
       if (response.ok) return { delivered: true };
@@ -210,6 +219,9 @@ export class Webhooks {
       const reason =
         name === 'TimeoutError' ? 'timeout' : name === 'AbortError' ? 'stopped' : 'network error';
       return { delivered: false, retryable: true, error: reason };
+    } finally {
+      clearTimeout(timeout);
+      this.stopping.signal.removeEventListener('abort', stop);
     }
   }
 
