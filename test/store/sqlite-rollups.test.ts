@@ -154,6 +154,28 @@ describe('SQLite rollups', () => {
     );
   });
 
+  it("adds a later beat's time to its page's rollup once the page was folded before", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dwell-rollups-'));
+    let now = START;
+    const store = new SqliteStore({ path: join(dir, 'dwell.db'), rules, clock: () => now, foldEveryMs: 0 });
+    try {
+      await store.migrate();
+      await store.createSession(trackerSession('s1', 'va'));
+      for (let seq = 1; seq <= 3; seq++) {
+        now += 5_000;
+        await store.recordBeat({ sessionId: 's1', trusted: true, seq, engagedMs: 4_000, url: '/a' });
+        await store.fold();
+      }
+      assertRollupsEqualRebuild(store.db, dir);
+      assert.deepEqual(readRollups(store.db).rollup_pages, [
+        { day: Math.floor(START / DAY), url: '/a', sessions: 1, engaged_ms: 12_000 },
+      ]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('folds the journaled beats and their rollup deltas on its own, within a second', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dwell-rollups-'));
     let now = START;

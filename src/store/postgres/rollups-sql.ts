@@ -27,20 +27,6 @@ export const who = (row: string) => `coalesce('e:' || ${row}.email, 'v:' || ${ro
 /** A session row's UTC day, the one its rollups count it on. */
 export const day = (row: string) => `(${row}.started_at / ${DAY})::int`;
 
-/** A statement-level trigger on `table` whose body appends the deltas of its inserted or deleted rows. */
-function onRows(table: string, event: 'INSERT' | 'DELETE', body: string): string {
-  const name = `${table}_rollup_${event.toLowerCase()}`;
-  const rows = event === 'INSERT' ? 'NEW TABLE AS new_rows' : 'OLD TABLE AS old_rows';
-  return `
-  CREATE FUNCTION dwell_${name}() RETURNS trigger LANGUAGE plpgsql AS $$
-  BEGIN
-    ${body};
-    RETURN NULL;
-  END $$;
-  CREATE TRIGGER ${name} AFTER ${event} ON ${table}
-    REFERENCING ${rows} FOR EACH STATEMENT EXECUTE FUNCTION dwell_${name}();`;
-}
-
 /** Every rollup computed from the sessions themselves; pending deltas are part of what it counts. */
 export const rebuildRollupsSql = `
   DELETE FROM rollup_pending;

@@ -1,18 +1,24 @@
 // The SQLite side of the fold (fold-plan.ts): read a chunk of the journal and the sessions it
-// touches, plan in TypeScript, write each touched row once, delete the chunk, all in one
-// transaction. Beats are coalesced: a session that beat ten times since the last fold is one
-// UPDATE, and the rollup triggers (rollups-sql.ts) fire once for it.
+// touches, plan in TypeScript, write each touched row once, append the rollup deltas of what
+// changed, delete the chunk, all in one transaction. Beats are coalesced: a session that beat ten
+// times since the last fold is one UPDATE and one delta, and a page's rollup row (the same hot row
+// for every session on that page and day) is updated once per fold, not once per beat.
 
 import type Database from 'better-sqlite3';
 import type { AccountingRules } from '../../accounting/credit-beat.ts';
 import { type FoldSession, planFold } from '../fold-plan.ts';
 import { type JournalColumns, toJournalEntry } from '../journal.ts';
+import { personKey } from '../person-key.ts';
 import { type SessionColumns, toSessionRow } from '../session-row.ts';
+import { DAY_MS } from '../stats-math.ts';
 import type { FoldedBeat } from '../types.ts';
 import type { Statements } from './statements.ts';
 
 /** Beats folded per transaction: large enough to coalesce, small enough to keep the loop's stalls short. */
 export const FOLD_CHUNK = 2_000;
+
+/** A session's UTC day, the one its rollups count it on (rollups-sql.ts spells it in SQL). */
+const dayOf = (startedAt: number) => Math.floor(startedAt / DAY_MS);
 
 /** Folds one chunk of the journal; returns the beats it credited (empty when the journal was empty). */
 export function createChunkFold(db: Database.Database, sql: Statements, rules: AccountingRules) {
@@ -22,13 +28,27 @@ export function createChunkFold(db: Database.Database, sql: Statements, rules: A
     if (raw.length === 0) return { count: 0, folded: [] };
     const entries = raw.map(toJournalEntry);
     const rows = new Map<number, FoldSession>();
+    const people = new Map<number, string | null>();
     for (const { sessionPk } of entries) {
       if (rows.has(sessionPk)) continue;
       const row = sql.selectForFold.get(sessionPk) as SessionColumns | undefined;
-      if (row) rows.set(sessionPk, { ...toSessionRow(row), id: row.id });
+      if (!row) continue;
+      rows.set(sessionPk, { ...toSessionRow(row), id: row.id });
+      people.set(sessionPk, personKey(row.email, row.visitor_id));
     }
     const writes = planFold(rows, entries, rules);
-    for (const [pk, { next }] of writes.sessions) {
+    for (const [pk, { next, read }] of writes.sessions) {
+      if (next.engagedMs !== read.engagedMs || next.lastActivityAt !== read.lastActivityAt) {
+        const who = people.get(pk) ?? null;
+        const vid = who === null ? null : (sql.selectVid.get(who) ?? null);
+        sql.appendRollupDelta.run(
+          dayOf(next.startedAt),
+          vid,
+          read.engagedMs,
+          next.engagedMs,
+          next.lastActivityAt,
+        );
+      }
       sql.updateAfterFold.run({
         pk,
         lastActivityAt: next.lastActivityAt,
@@ -45,9 +65,20 @@ export function createChunkFold(db: Database.Database, sql: Statements, rules: A
       });
     }
     for (const span of writes.spans) sql.insertSpan.run(span.pk, span.url, span.start, span.end);
+    // A new page row is counted by its insert trigger; time added to an existing one, here, summed
+    // per (day, url) over the chunk.
+    const pageTime = new Map<string, { day: number; url: string; ms: number }>();
     for (const page of writes.pages.values()) {
+      if (page.creditedMs !== 0 && sql.pageExists.get(page.pk, page.url)) {
+        const day = dayOf(rows.get(page.pk)!.startedAt);
+        const key = `${day}\u0000${page.url}`;
+        const sum = pageTime.get(key) ?? { day, url: page.url, ms: 0 };
+        sum.ms += page.creditedMs;
+        pageTime.set(key, sum);
+      }
       sql.upsertPage.run(page.pk, page.url, page.creditedMs, page.scroll, page.visibleMs);
     }
+    for (const { day, url, ms } of pageTime.values()) sql.addPageTime.run(ms, day, url);
     for (const s of writes.sections.values())
       sql.upsertSection.run(s.pk, s.url, s.name, s.position, s.engagedMs);
     sql.deleteJournalThrough.run(entries[entries.length - 1]!.id);

@@ -157,4 +157,14 @@ export const migrations: Migration[] = [
       CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at);
     `,
   },
+  {
+    version: 10,
+    name: "the fold writes the beats' rollup deltas",
+    sql: `
+      -- The fold (fold.ts) appends a session's delta once per chunk and adds a page's time to its
+      -- rollup row once per (day, url) per chunk; these triggers did both beat by beat.
+      DROP TRIGGER sessions_rollup_beat;
+      DROP TRIGGER session_pages_rollup_update;
+    `,
+  },
 ];

@@ -100,21 +100,6 @@ export const beatTriggerV3 = `
       WHERE day = ${day('new')} AND vid = ${vid('new')};
   END;`;
 
-/**
- * Since version 4 a beat appends one row to rollup_pending (an append: one page for many beats)
- * instead of updating three rollups in random places; rollup-fold.ts applies the rows in bulk,
- * every 250 ms and before every read of the rollups. A row carries the day and visitor it counts
- * for, so a delta lands where it was earned even if its session moves before the fold. (A purge
- * folds first: it may delete the visitor-day a delta points at.)
- */
-const beatTriggerPending = `
-  CREATE TRIGGER sessions_rollup_beat AFTER UPDATE OF engaged_ms, last_activity_at ON sessions
-  WHEN ${sameSessionKey}
-    AND (new.engaged_ms <> old.engaged_ms OR new.last_activity_at <> old.last_activity_at) BEGIN
-    INSERT INTO rollup_pending (day, vid, old_ms, new_ms, last_at)
-      VALUES (${day('new')}, ${vid('new')}, old.engaged_ms, new.engaged_ms, new.last_activity_at);
-  END;`;
-
 /** The triggers that take a session out of the rollups: deleted, or moved to another person or start. */
 const removalTriggers = (remove: (row: 'old') => string) => `
   CREATE TRIGGER sessions_rollup_delete AFTER DELETE ON sessions BEGIN ${remove('old')}
@@ -139,20 +124,17 @@ const otherTriggersSql = `
       SELECT s.started_at / ${DAY}, new.url, 1, new.engaged_ms FROM sessions s WHERE s.pk = new.session_pk
       ON CONFLICT (day, url) DO UPDATE SET sessions = sessions + 1, engaged_ms = engaged_ms + excluded.engaged_ms;
   END;
-  CREATE TRIGGER session_pages_rollup_update AFTER UPDATE OF engaged_ms ON session_pages
-  WHEN new.engaged_ms <> old.engaged_ms BEGIN
-    UPDATE rollup_pages SET engaged_ms = engaged_ms + new.engaged_ms - old.engaged_ms
-      WHERE url = new.url AND day = (SELECT s.started_at / ${DAY} FROM sessions s WHERE s.pk = new.session_pk);
-  END;
   CREATE TRIGGER session_pages_rollup_delete AFTER DELETE ON session_pages BEGIN
     UPDATE rollup_pages SET sessions = sessions - 1, engaged_ms = engaged_ms - old.engaged_ms
       WHERE url = old.url AND day = (SELECT s.started_at / ${DAY} FROM sessions s WHERE s.pk = old.session_pk);
   END;
 `;
 
-/** The triggers that keep the rollups in step with every write (imports drop and recreate them). */
-export const rollupTriggersSql =
-  otherTriggersSql + removalTriggers(removeSessionExactly) + beatTriggerPending;
+/**
+ * The triggers that keep the rollups in step with every write but the fold's, which appends its
+ * own deltas (fold.ts, since migration 10). Imports drop and recreate them.
+ */
+export const rollupTriggersSql = otherTriggersSql + removalTriggers(removeSessionExactly);
 
 /** Drops the triggers: bulk imports do, then rebuild the rollups in one pass and recreate them. */
 export const dropRollupTriggersSql = `

@@ -22,8 +22,15 @@ export function prepareStatements(db: Database.Database) {
     deleteJournalThrough: db.prepare('DELETE FROM beat_journal WHERE id <= ?'),
     selectForFold: db.prepare(`
       SELECT pk, id, token_hash, cookie_only, started_at, last_activity_at, ended_at, engaged_ms, visible_ms,
-        measured, last_seq, beats, current_url, span_url, span_start, span_end
+        measured, last_seq, beats, current_url, span_url, span_start, span_end, email, visitor_id
       FROM sessions WHERE pk = ?`),
+    // The fold's rollup deltas (fold.ts; before migration 10 triggers wrote them beat by beat).
+    selectVid: db.prepare('SELECT vid FROM visitors WHERE who = ?').pluck(),
+    appendRollupDelta: db.prepare(
+      'INSERT INTO rollup_pending (day, vid, old_ms, new_ms, last_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    pageExists: db.prepare('SELECT 1 FROM session_pages WHERE session_pk = ? AND url = ?').pluck(),
+    addPageTime: db.prepare('UPDATE rollup_pages SET engaged_ms = engaged_ms + ? WHERE day = ? AND url = ?'),
     updateAfterFold: db.prepare(`
       UPDATE sessions SET last_activity_at = @lastActivityAt, ended_at = @endedAt, engaged_ms = @engagedMs,
         visible_ms = @visibleMs, measured = @measured, last_seq = @lastSeq, beats = @beats,
