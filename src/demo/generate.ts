@@ -1,6 +1,7 @@
 // Realistic demo sessions, generated without I/O from a seed: a small site's pages with Zipf-like
-// popularity, a daily rhythm, log-normal engaged times, returning visitors (some known by email)
-// and the odd reader with two tabs open at once. Used by `dwell demo` and `npm run bench:query`.
+// popularity, a daily rhythm, log-normal engaged times, returning visitors (some known by email),
+// the odd reader with two tabs open at once, and time per marked section on three pages. Used by
+// `dwell demo` and `npm run bench:query`.
 
 import type { Span } from '../accounting/spans.ts';
 import type { ImportedSession } from '../store/query-types.ts';
@@ -52,6 +53,34 @@ const SCREENS = ['1920x1080', '1440x900', '2560x1440', '390x844', '412x915', '13
 const LANGS = ['en-US', 'en-GB', 'de-DE', 'fr-FR', 'es-ES'];
 const DAY = 86_400_000;
 
+/**
+ * The demo site's marked sections (data-dwell-section), in page order: how likely a reader gets to
+ * each and how much of their time it holds. Readers drop off down a page, so the dashboard's
+ * attention map has a shape from the first `dwell demo`.
+ */
+const SECTIONS: Record<string, { name: string; reach: number; weight: number }[]> = {
+  '/': [
+    { name: 'hero', reach: 0.97, weight: 1 },
+    { name: 'features', reach: 0.7, weight: 2 },
+    { name: 'how it works', reach: 0.5, weight: 2.5 },
+    { name: 'pricing teaser', reach: 0.3, weight: 0.8 },
+  ],
+  '/pricing': [
+    { name: 'plans', reach: 0.95, weight: 1 },
+    { name: 'starter', reach: 0.8, weight: 1.2 },
+    { name: 'team', reach: 0.72, weight: 2.6 },
+    { name: 'enterprise', reach: 0.45, weight: 1.4 },
+    { name: 'faq', reach: 0.22, weight: 1 },
+  ],
+  '/blog/engaged-time-vs-time-on-page': [
+    { name: 'intro', reach: 0.96, weight: 1.4 },
+    { name: 'the problem', reach: 0.82, weight: 2 },
+    { name: 'how dwell measures', reach: 0.6, weight: 3 },
+    { name: 'results', reach: 0.38, weight: 2 },
+    { name: 'conclusion', reach: 0.18, weight: 0.7 },
+  ],
+};
+
 /** mulberry32: a tiny, fast seeded PRNG, so demo data and benchmarks replay the same way. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
@@ -86,6 +115,23 @@ export function* generateSessions(options: GenerateOptions): Generator<ImportedS
   const ids = seededRandom((options.seed ?? 42) ^ 0x5bd1e995);
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(ids() * 16).toString(16)).join('');
 
+  // Sections draw from their own sequence, so the rest of the data is the same as without them.
+  const sectionRand = seededRandom((options.seed ?? 42) ^ 0x2545f491);
+  /** A reader's time per section of a page, in page order (0 for the sections not reached). */
+  const sectionsOf = (path: string, engagedMs: number) => {
+    const marked = SECTIONS[path];
+    if (!marked) return undefined;
+    // Readers go down the page and stop; some of the time is spent outside any section.
+    let reading = true;
+    const weights = marked.map((m, i) => {
+      reading &&= i === 0 || sectionRand() < m.reach / marked[i - 1]!.reach;
+      return reading ? m.weight * (0.5 + sectionRand()) : 0;
+    });
+    const sum = weights.reduce((a, b) => a + b, 0);
+    const inSections = engagedMs * (0.85 + sectionRand() * 0.13);
+    return marked.map((m, i) => ({ name: m.name, engagedMs: Math.floor((inSections * weights[i]!) / sum) }));
+  };
+
   let previous: ImportedSession | null = null;
   for (let n = 0; n < options.count; n++) {
     // Start times ascend; a daily rhythm makes afternoons busier than nights.
@@ -116,10 +162,12 @@ export function* generateSessions(options: GenerateOptions): Generator<ImportedS
     const pageTotals = urls.map((path, i) => {
       const share = i === urls.length - 1 ? left : Math.floor(left * (0.3 + rand() * 0.5));
       left -= share;
+      const sections = sectionsOf(path, share);
       return {
         url: `${origin}${path}`,
         engagedMs: share,
         maxScroll: Math.min(100, Math.round(20 + rand() * 85)),
+        ...(sections ? { sections } : {}),
       };
     });
     // Two spans: the reading is split by one pause away from the tab.

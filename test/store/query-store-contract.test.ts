@@ -411,6 +411,29 @@ for (const engine of await engines()) {
       }
     });
 
+    it('imports sections in page order, leaving out the unread ones', async () => {
+      const opened = await engine.open(rules);
+      try {
+        const deck = imported('deck', D + HOUR, 30, { visitorId: 'vd' }, [['/deck', 30]]);
+        deck.pages[0]!.sections = [
+          { name: 'intro', engagedMs: 10_000 },
+          { name: 'skipped', engagedMs: 0 },
+          { name: 'pricing', engagedMs: 15_000 },
+        ];
+        await opened.store.importSessions([deck]);
+        assert.deepEqual(await opened.store.getPageSections({ url: '/deck', from: D, to: D + DAY }), {
+          url: '/deck',
+          sessions: 1,
+          sections: [
+            { name: 'intro', position: 0, engagedMs: 10_000, sessions: 1, reach: 1 },
+            { name: 'pricing', position: 2, engagedMs: 15_000, sessions: 1, reach: 1 },
+          ],
+        });
+      } finally {
+        await opened.dispose();
+      }
+    });
+
     it('keeps stats and visitors in step with live beats, two tabs of one visitor counted once', async () => {
       const opened = await engine.open(rules);
       const store = opened.store;

@@ -1,4 +1,4 @@
-// Writes complete sessions (with pages and closed spans) in one transaction, a thousand sessions
+// Writes complete sessions (with pages, their sections and closed spans) in one transaction, a thousand sessions
 // per statement through unnest(): the demo seeder and the benchmark load large sets this way.
 // The rollup triggers leave one delta per session and page, which the store folds right after; the
 // planner's statistics are refreshed at once, because until autovacuum gets to a table that just
@@ -73,6 +73,25 @@ async function insertChunk(client: pg.PoolClient, chunk: ImportedSession[]): Pro
         pages.map((p) => p.url),
         pages.map((p) => p.engagedMs),
         pages.map((p) => p.maxScroll),
+      ],
+    );
+  }
+  // A page's sections come in page order: the index is the position; unread ones are not stored.
+  const sections = pages.flatMap((p) =>
+    (p.sections ?? [])
+      .map((section, position) => ({ pk: p.pk, url: p.url, position, ...section }))
+      .filter((section) => section.engagedMs > 0),
+  );
+  if (sections.length > 0) {
+    await client.query(
+      `INSERT INTO session_sections (session_pk, url, name, position, engaged_ms)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::bigint[])`,
+      [
+        sections.map((s) => s.pk),
+        sections.map((s) => s.url),
+        sections.map((s) => s.name),
+        sections.map((s) => s.position),
+        sections.map((s) => s.engagedMs),
       ],
     );
   }

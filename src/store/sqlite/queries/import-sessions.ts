@@ -1,4 +1,4 @@
-// Writes complete sessions (with pages and closed spans) in one transaction with prepared
+// Writes complete sessions (with pages, their sections and closed spans) in one transaction with prepared
 // statements: the demo seeder and the benchmark load a million sessions this way in under a minute.
 // Row-by-row rollup triggers would make that minutes, so the import drops them, inserts, rebuilds
 // the rollups in one pass and recreates the triggers, all in the same transaction: other
@@ -21,6 +21,9 @@ export function importSessions(
     'INSERT INTO session_pages (session_pk, url, engaged_ms, max_scroll) VALUES (?, ?, ?, ?)',
   );
   const insertSpan = db.prepare('INSERT INTO spans (session_pk, url, start_at, end_at) VALUES (?, ?, ?, ?)');
+  const insertSection = db.prepare(
+    'INSERT INTO session_sections (session_pk, url, name, position, engaged_ms) VALUES (?, ?, ?, ?, ?)',
+  );
   let done = 0;
   db.transaction(() => {
     db.exec(dropRollupTriggersSql);
@@ -42,7 +45,12 @@ export function importSessions(
         s.lang,
         lastUrl,
       );
-      for (const p of s.pages) insertPage.run(pk, p.url, p.engagedMs, p.maxScroll);
+      for (const p of s.pages) {
+        insertPage.run(pk, p.url, p.engagedMs, p.maxScroll);
+        // A page's sections come in page order: the index is the position; unread ones are not stored.
+        for (const [position, section] of (p.sections ?? []).entries())
+          if (section.engagedMs > 0) insertSection.run(pk, p.url, section.name, position, section.engagedMs);
+      }
       for (const span of s.spans) insertSpan.run(pk, span.url, span.start, span.end);
       done++;
       if (onProgress && done % 10_000 === 0) onProgress(done);
