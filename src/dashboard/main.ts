@@ -3,6 +3,7 @@
 
 import './styles.css';
 import { subscribe, token, Unauthorized } from './api.ts';
+import { pageView } from './attention-map.ts';
 import { h } from './format.ts';
 import { type Context, type Live, live, overview, people, sessions } from './views.ts';
 
@@ -138,7 +139,7 @@ function startLive() {
 async function render() {
   if (!token.get()) return signIn();
   const [path = 'overview', qs = ''] = location.hash.replace(/^#\/?/, '').split('?');
-  const view = ['overview', 'sessions', 'people', 'live'].includes(path) ? path : 'overview';
+  const view = ['overview', 'sessions', 'people', 'live', 'page'].includes(path) ? path : 'overview';
   const main = h('main', { id: 'main', tabindex: '-1', class: 'content', 'aria-busy': 'true' });
   shell(view, main);
   const now = new Date();
@@ -153,6 +154,7 @@ async function render() {
     if (view === 'overview') await overview(main, ctx);
     else if (view === 'sessions') await sessions(main, ctx, new URLSearchParams(qs));
     else if (view === 'people') await people(main, ctx);
+    else if (view === 'page') await pageView(main, ctx, new URLSearchParams(qs));
     else live(main, liveState);
     main.setAttribute('aria-busy', 'false');
     startLive();

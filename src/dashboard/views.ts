@@ -108,26 +108,33 @@ export async function overview(root: HTMLElement, ctx: Context) {
         h(
           'tbody',
           {},
-          ...stats.byPage
-            .slice(0, 12)
-            .map((p) =>
+          ...stats.byPage.slice(0, 12).map((p) =>
+            h(
+              'tr',
+              {},
               h(
-                'tr',
+                'td',
                 {},
                 h(
-                  'td',
-                  {},
+                  'div',
+                  { class: 'bar-cell' },
+                  h('span', { class: 'bar', style: `width:${((p.engagedMs / top) * 100).toFixed(1)}%` }),
+                  // The page view: its attention map (attention-map.ts).
                   h(
-                    'div',
-                    { class: 'bar-cell' },
-                    h('span', { class: 'bar', style: `width:${((p.engagedMs / top) * 100).toFixed(1)}%` }),
-                    h('span', { class: 'bar-label', title: p.url }, shortUrl(p.url)),
+                    'a',
+                    {
+                      class: 'bar-label',
+                      title: p.url,
+                      href: `#/page?${new URLSearchParams({ url: p.url })}`,
+                    },
+                    shortUrl(p.url),
                   ),
                 ),
-                h('td', { class: 'num' }, number(p.sessions)),
-                h('td', { class: 'num' }, duration(p.engagedMs)),
               ),
+              h('td', { class: 'num' }, number(p.sessions)),
+              h('td', { class: 'num' }, duration(p.engagedMs)),
             ),
+          ),
         ),
       ),
     ),

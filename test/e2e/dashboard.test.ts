@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { generateSessions } from '../../src/demo/generate.ts';
+import type { ImportedSession } from '../../src/store/query-types.ts';
 import { ADMIN_TOKEN, BROWSER_UA, startServer, type TestServer } from '../helper.ts';
 import { chromiumSkipReason, launchChromium } from './tracker-browser.ts';
 
@@ -17,6 +18,7 @@ describe('dashboard', { skip: chromiumSkipReason() }, () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;
+  let demo: ImportedSession[];
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -26,9 +28,8 @@ describe('dashboard', { skip: chromiumSkipReason() }, () => {
       DWELL_TIMEOUT_MS: '60000',
     });
     const now = Date.now();
-    await server.store.importSessions(
-      generateSessions({ count: 3_000, from: now - 30 * 86_400_000, to: now - 3_600_000, seed: 5 }),
-    );
+    demo = [...generateSessions({ count: 3_000, from: now - 30 * 86_400_000, to: now - 3_600_000, seed: 5 })];
+    await server.store.importSessions(demo);
     browser = await launchChromium();
     // bypassCSP: the dashboard forbids eval, which Playwright's string predicates need.
     const context = await browser.newContext({
@@ -89,6 +90,33 @@ describe('dashboard', { skip: chromiumSkipReason() }, () => {
     await page.getByRole('heading', { name: 'People' }).waitFor();
     assert.ok((await page.locator('tbody tr').count()) > 10);
     await page.screenshot({ path: `${SHOTS}/dashboard-people.png` });
+  });
+
+  it("shows a page's attention map, for the period and for one person (issue #17)", async () => {
+    await page.getByRole('link', { name: 'Overview', exact: true }).click();
+    await page.getByRole('link', { name: '/pricing', exact: true }).click();
+    await page.getByRole('heading', { name: 'Attention map' }).waitFor();
+    const rows = page.locator('#attention-map tbody tr');
+    await rows.first().waitFor();
+    const names = await page.$$eval('#attention-map tbody th', (ths) => ths.map((th) => th.textContent));
+    assert.deepEqual(names, ['1plans', '2starter', '3team', '4enterprise', '5faq'], 'in page order');
+    // Readers drop off down the page: the first section reaches the most sessions.
+    const reach = (await page.evaluate(
+      "[...document.querySelectorAll('#attention-map .bar.reach')].map((bar) => parseFloat(bar.style.width))",
+    )) as number[];
+    assert.ok(reach[0]! > reach[4]! && reach[0]! > 80, `reach ${reach}`);
+    await page.screenshot({ path: `${SHOTS}/dashboard-attention-map.png`, fullPage: true });
+
+    // What did one known reader read? The email filter narrows the map to their sessions.
+    const reader = demo.find((s) => s.email && s.pages.some((p) => p.url.endsWith('/pricing')))!;
+    await page.getByLabel('One person (email)').fill(reader.email!);
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForFunction("location.hash.includes('email=')");
+    await page
+      .getByRole('heading', { name: `(${reader.email}'s sessions, in the period)`, exact: false })
+      .waitFor();
+    assert.ok((await rows.count()) >= 1, 'their sections are listed');
+    await page.screenshot({ path: `${SHOTS}/dashboard-attention-map-person.png`, fullPage: true });
   });
 
   it('updates the live count when a beat arrives, without a reload', async () => {
