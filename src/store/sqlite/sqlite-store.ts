@@ -61,6 +61,8 @@ import { prepareStatements, type Statements } from './statements.ts';
  * few ms on the event loop) and the live view stays well within a second.
  */
 const FOLD_EVERY_MS = 100;
+/** Beats per chunk of the timer's fold: a few milliseconds of work between two turns of the loop. */
+const BACKGROUND_CHUNK = 256;
 
 export interface SqliteStoreOptions extends SqliteOptions {
   rules: AccountingRules;
@@ -85,6 +87,7 @@ export class SqliteStore implements Store {
   private checkpointer: Checkpointer | null = null;
   private rollups: RollupFolder | null = null;
   private foldTimer: NodeJS.Timeout | null = null;
+  private backgroundFold = false;
   private readonly path: string;
   private readonly checkpointOptions: CheckpointOptions | undefined;
   private readonly listeners = new FoldListeners();
@@ -117,13 +120,8 @@ export class SqliteStore implements Store {
     if (!this.rollups) {
       this.rollups = new RollupFolder(this.db);
       this.foldNow();
-      // A failed fold (a full disk) leaves the beats journaled for the next one or the next read.
       if (this.foldEveryMs > 0) {
-        this.foldTimer = setInterval(() => {
-          try {
-            this.foldNow();
-          } catch {}
-        }, this.foldEveryMs);
+        this.foldTimer = setInterval(() => this.foldInBackground(), this.foldEveryMs);
         this.foldTimer.unref();
       }
     }
@@ -147,6 +145,30 @@ export class SqliteStore implements Store {
       this.rollups?.foldPending();
       return total;
     });
+  }
+
+  /**
+   * The timer's fold: small chunks, each its own transaction, with the event loop free between
+   * them, so requests never wait behind more than one chunk (the p99 of the beat route). A failed
+   * fold (a full disk) leaves the beats journaled for the next one or the next read.
+   */
+  private foldInBackground(): void {
+    if (this.backgroundFold || this.closed) return;
+    this.backgroundFold = true;
+    const step = () => {
+      try {
+        this.foldChunk ??= createChunkFold(this.db, this.sql, this.rules);
+        const { count, folded } = guard(() => this.foldChunk!(BACKGROUND_CHUNK));
+        this.listeners.emit(folded);
+        if (count === BACKGROUND_CHUNK && !this.closed) {
+          setImmediate(step);
+          return;
+        }
+        this.foldRollups();
+      } catch {}
+      this.backgroundFold = false;
+    };
+    step();
   }
 
   async fold(): Promise<number> {
