@@ -2,7 +2,8 @@
 // beats (retries, out-of-order seqs, final and resume, expiry, a seed client and dwell.js on one
 // session), purges and folds — in any chunk size, with crashes injected at any step of a fold — must
 // leave every session, page, section and span as applying each acknowledged beat in turn (planBeat,
-// the rule the engines applied per request before the journal) leaves them. On both engines.
+// the rule the engines applied per request before the journal) leaves them, and no page's sections
+// hold more than its engaged time. On both engines.
 
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
@@ -188,6 +189,14 @@ async function assertSameAsModel(store: AnyStore, model: Map<number, ModelSessio
       }))
       .sort((a, b) => a.url.localeCompare(b.url));
     assert.deepEqual(pages, expected);
+    // Issue #17: a page's sections never hold more than its engaged time, after any beats and folds.
+    for (const page of read.pages) {
+      const inSections = (page.sections ?? []).reduce((sum, s) => sum + s.engagedMs, 0);
+      assert.ok(
+        inSections <= page.engagedMs,
+        `${page.url}: ${inSections} ms in sections > ${page.engagedMs} ms`,
+      );
+    }
     const timeline = [...session.spans, ...(row.openSpan ? [row.openSpan] : [])];
     assert.deepEqual(read.timeline, timeline);
   }
