@@ -73,6 +73,12 @@ describe('the gate in Chromium', { skip: chromiumSkipReason() }, () => {
       `<!doctype html><html><head><meta name="dwell-tracker" content="off"><title>Seed</title>
 <script>${SEED_CLIENT}</script></head><body><h1>Confidential (blueprint client)</h1></body></html>`,
     );
+    // A gated page that still runs the blueprint's client: the gate injects dwell.js beside it.
+    writeFileSync(
+      join(dir, 'both.html'),
+      `<!doctype html><html><head><title>Both</title>
+<script>${SEED_CLIENT}</script></head><body><h1>Confidential (both clients)</h1></body></html>`,
+    );
     writeFileSync(
       join(dir, 'a.html'),
       '<!doctype html><html><head><title>A</title></head><body><h1>Page A</h1><a id="to-b" href="b.html">B</a></body></html>',
@@ -129,6 +135,38 @@ describe('the gate in Chromium', { skip: chromiumSkipReason() }, () => {
         session.pages.map((p) => p.url),
         [`${server.url}/confidential/seed.html`],
         'credited to the page, from the beacon’s Referer',
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the blueprint client and the injected tracker on one page count the visit once, within 1 s of the truth', {
+    skip: TRACKER_BUILT ? false : skipOutsideCi('tracker not built: run node scripts/build.mjs'),
+  }, async () => {
+    const context = await browser.newContext({ userAgent: BROWSER_UA });
+    const page = await context.newPage();
+    try {
+      const id = await enterThroughForm(page, '/confidential/both.html', 'both.clients@example.com');
+      const shownAt = Date.now();
+      assert.equal(await page.locator('script[src="/dwell.js"]').count(), 1, 'the gate injected the tracker');
+      await sleep(3_500);
+      // Hide the tab (a string, so this Node-typed file needs no DOM types): the tracker sends its time.
+      const hiddenAt = (await page.evaluate(`(() => {
+        const at = Date.now();
+        Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+        Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+        return at;
+      })()`)) as number;
+      const truth = hiddenAt - shownAt;
+      // Let the last beats land and be folded.
+      await sleep(1_500);
+      const session = await server.store.getSession(id);
+      assert.ok(session && session.beats >= 6, `both clients beat (${session?.beats} beats)`);
+      assert.ok(
+        Math.abs(session.engagedMs - truth) <= 1_000,
+        `engaged ${session.engagedMs} ms, truth ${truth} ms`,
       );
     } finally {
       await context.close();

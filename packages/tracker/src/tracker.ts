@@ -366,6 +366,9 @@ export const start = (options: Options = {}): (() => void) => {
       if (session.id !== null) {
         running = 1;
         queue ||= [];
+        // On the gate's session, a measured beat goes at once (an empty one): from then on the server
+        // credits a seed client's body-less beats on it nothing (API.md, one visit, one count).
+        if (cookie) openBeat();
         // Listeners and the history hooks go in once (api is set from the first start on); they are
         // inert while stopped. Capture on window sees the document's events and every element's,
         // media events included, which do not bubble.
