@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { BUSY_ROUTE_SAMPLE } from '../../src/server/plugins/metrics.ts';
 import { newSessionId } from '../../src/server/session-id.ts';
 import { buildTestApp, manualClock } from '../helper.ts';
 import { beat, browser, startSession } from './ingest-helpers.ts';
@@ -252,11 +253,16 @@ describe('heartbeat accounting through the real server', () => {
       await beat(t.app, 'nope', undefined);
       await beat(t.app, id, { token: 'wrong' });
       await beat(t.app, id, { seq: -1 });
+      // Beats are timed one in BUSY_ROUTE_SAMPLE (metrics.ts): send enough for one to be timed.
+      for (let i = 0; i < BUSY_ROUTE_SAMPLE; i++) await beat(t.app, id, { seq: -1 });
       const metrics = (await t.app.inject({ url: '/metrics' })).body;
       assert.match(metrics, /dwell_beats_refused_total\{reason="SESSION_NOT_FOUND"\} 1/);
       assert.match(metrics, /dwell_beats_refused_total\{reason="FORBIDDEN"\} 1/);
-      assert.match(metrics, /dwell_beats_refused_total\{reason="INVALID_BODY"\} 1/);
-      assert.match(metrics, /dwell_http_request_duration_seconds_bucket/);
+      assert.match(metrics, /dwell_beats_refused_total\{reason="INVALID_BODY"\} 17/);
+      assert.match(
+        metrics,
+        /dwell_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/analytics\/session\/:id\/heartbeat",status="400"\} 1\n/,
+      );
     }));
 });
 
