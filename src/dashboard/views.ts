@@ -7,6 +7,7 @@ import { duration, h, number, shortUrl, when } from './format.ts';
 interface Page {
   url: string;
   engagedMs: number;
+  visibleMs: number | null;
   maxScroll: number | null;
 }
 interface Session {
@@ -16,6 +17,10 @@ interface Session {
   lastActivityAt: string;
   endedAt: string | null;
   engagedMs: number;
+  /** Null for sessions stored before Dwell measured it. */
+  visibleMs: number | null;
+  /** The wall clock, whole seconds. */
+  duration: number;
   beats: number;
   email: string | null;
   visitorId: string | null;
@@ -207,8 +212,8 @@ export async function sessions(root: HTMLElement, ctx: Context, params: URLSearc
             h(
               'tr',
               {},
-              ...['Started', 'Who', 'Entry page', 'Engaged', 'Status'].map((c) =>
-                h('th', { scope: 'col', class: c === 'Engaged' ? 'num' : '' }, c),
+              ...['Started', 'Who', 'Entry page', 'Engaged', 'Visible', 'Status'].map((c) =>
+                h('th', { scope: 'col', class: c === 'Engaged' || c === 'Visible' ? 'num' : '' }, c),
               ),
             ),
           ),
@@ -231,7 +236,7 @@ export async function sessions(root: HTMLElement, ctx: Context, params: URLSearc
     more.hidden = cursor === null;
     if (page.items.length === 0 && tbody.childElementCount === 0)
       tbody.append(
-        h('tr', {}, h('td', { colspan: '5', class: 'muted' }, 'No sessions match these filters.')),
+        h('tr', {}, h('td', { colspan: '6', class: 'muted' }, 'No sessions match these filters.')),
       );
     for (const s of page.items) {
       const open = h(
@@ -252,6 +257,7 @@ export async function sessions(root: HTMLElement, ctx: Context, params: URLSearc
           h('td', {}, s.email ?? h('span', { class: 'muted' }, s.visitorId ?? '—')),
           h('td', { title: s.entryUrl ?? '' }, shortUrl(s.entryUrl)),
           h('td', { class: 'num' }, duration(s.engagedMs)),
+          h('td', { class: 'num muted' }, s.visibleMs === null ? '—' : duration(s.visibleMs)),
           h('td', {}, h('span', { class: `pill ${s.status}` }, s.status)),
         ),
       );
@@ -259,6 +265,36 @@ export async function sessions(root: HTMLElement, ctx: Context, params: URLSearc
   };
   more.addEventListener('click', () => void load());
   await load();
+}
+
+/**
+ * The three clocks on one scale, engaged first (issue #15): the gap between engaged and visible is
+ * time on screen with nobody reading, the gap between visible and open the time it was hidden.
+ * Visible time stored before Dwell measured it shows as unknown, never as a guess.
+ */
+function clockBars(s: Session) {
+  const scale = Math.max(s.duration * 1000, s.visibleMs ?? 0, s.engagedMs, 1);
+  const bar = (label: string, ms: number | null, kind: string) =>
+    h(
+      'div',
+      { class: 'clock' },
+      h('span', { class: 'clock-label' }, label),
+      h(
+        'span',
+        { class: 'clock-track' },
+        ms === null
+          ? null
+          : h('span', { class: `clock-fill ${kind}`, style: `width:${((ms / scale) * 100).toFixed(1)}%` }),
+      ),
+      h('span', { class: 'clock-value' }, ms === null ? 'not measured' : duration(ms)),
+    );
+  return h(
+    'div',
+    { class: 'clocks', role: 'group', 'aria-label': 'Engaged, visible and open time' },
+    bar('Engaged', s.engagedMs, 'engaged'),
+    bar('Visible', s.visibleMs, 'visible'),
+    bar('Open', s.duration * 1000, 'open'),
+  );
 }
 
 async function showSession(detail: HTMLElement, id: string) {
@@ -275,6 +311,7 @@ async function showSession(detail: HTMLElement, id: string) {
   const urls = [...new Set(s.timeline.map((t) => t.url ?? ''))];
   detail.replaceChildren(
     h('h2', {}, 'Session timeline'),
+    clockBars(s),
     h(
       'dl',
       { class: 'facts' },
@@ -283,7 +320,18 @@ async function showSession(detail: HTMLElement, id: string) {
       h('dt', {}, 'Started'),
       h('dd', {}, when(s.startedAt)),
       h('dt', {}, 'Engaged'),
-      h('dd', {}, duration(s.engagedMs)),
+      h(
+        'dd',
+        {},
+        duration(s.engagedMs),
+        s.visibleMs
+          ? h(
+              'span',
+              { class: 'muted' },
+              ` · ${Math.round((s.engagedMs / s.visibleMs) * 100)}% of its visible time`,
+            )
+          : null,
+      ),
       h('dt', {}, 'Referrer'),
       h('dd', {}, s.referrer ?? 'direct'),
     ),
@@ -324,6 +372,7 @@ async function showSession(detail: HTMLElement, id: string) {
           h('span', { class: `dot c${Math.max(0, urls.indexOf(p.url)) % 6}` }),
           h('span', { class: 'grow', title: p.url }, shortUrl(p.url)),
           h('span', {}, duration(p.engagedMs)),
+          h('span', { class: 'muted' }, p.visibleMs === null ? '' : `of ${duration(p.visibleMs)} visible`),
           h('span', { class: 'muted' }, p.maxScroll === null ? '' : `${p.maxScroll}% scrolled`),
         ),
       ),

@@ -82,6 +82,12 @@ describe('dashboard', { skip: chromiumSkipReason() }, () => {
     await page.locator('#sessions-table tbody button.link').first().click();
     await page.getByRole('heading', { name: 'Session timeline' }).waitFor();
     assert.ok((await page.locator('.timeline .span').count()) >= 1);
+    // The three clocks, engaged first.
+    assert.deepEqual(await page.$$eval('.clocks .clock-label', (els) => els.map((e) => e.textContent)), [
+      'Engaged',
+      'Visible',
+      'Open',
+    ]);
     await page.screenshot({ path: `${SHOTS}/dashboard-sessions.png`, fullPage: true });
   });
 
@@ -147,6 +153,41 @@ describe('dashboard', { skip: chromiumSkipReason() }, () => {
     );
     assert.equal(await page.locator('#live-count-big').textContent(), '1');
     await page.screenshot({ path: `${SHOTS}/dashboard-live.png` });
+  });
+
+  it('shows engaged time against visible time, the gap being time on screen with nobody reading (issue #15)', async () => {
+    const started = await fetch(`${server.url}/api/v1/analytics/session`, {
+      method: 'POST',
+      headers: { 'user-agent': BROWSER_UA, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'https://example.com/clocks' }),
+    });
+    const { id, token } = ((await started.json()) as { data: { id: string; token: string } }).data;
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const beat = await fetch(`${server.url}/api/v1/analytics/session/${id}/heartbeat`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({
+        token,
+        seq: 1,
+        engagedMs: 1_000,
+        visibleMs: 2_000,
+        url: 'https://example.com/clocks',
+      }),
+    });
+    assert.equal(beat.status, 200);
+    await page.goto(`${server.url}/dashboard#/sessions`);
+    await page.locator(`button[data-session="${id}"]`).click();
+    await page.getByRole('heading', { name: 'Session timeline' }).waitFor();
+    assert.deepEqual(await page.$$eval('.clocks .clock-value', (els) => els.map((e) => e.textContent)), [
+      '1s',
+      '2s',
+      '2s',
+    ]);
+    assert.match((await page.locator('.facts').textContent()) ?? '', /50% of its visible time/);
+    const row = page.locator('#sessions-table tbody tr', {
+      has: page.locator(`button[data-session="${id}"]`),
+    });
+    assert.deepEqual(await row.locator('td.num').allTextContents(), ['1s', '2s']);
   });
 
   it('fits a phone screen: wide tables scroll inside their card, never the page', async () => {
