@@ -1,17 +1,12 @@
 // People of a range of UTC days (an email, else a visitor key), most recently seen first, from the
 // visitor-day rollup (migration 5, kept folded by the store before this runs). Overlapping
 // sessions of one person (two tabs at once) count once: engaged time is corrected by the overlap of
-// their engaged spans (sum of span lengths minus the length of their union), as on SQLite.
+// their engaged spans (visitor-totals.ts, shared with SQLite).
 
 import type pg from 'pg';
-import { unionLength } from '../../../accounting/spans.ts';
-import {
-  InvalidCursorError,
-  type VisitorList,
-  type VisitorQuery,
-  type VisitorTotal,
-} from '../../query-types.ts';
+import { InvalidCursorError, type VisitorList, type VisitorQuery } from '../../query-types.ts';
 import { DAY_MS, dayRange } from '../../stats-math.ts';
+import { overlapCorrected, personSessions, toVisitorTotal } from '../../visitor-totals.ts';
 
 const WHO = `coalesce('e:' || s.email, 'v:' || s.visitor_id)`;
 
@@ -90,55 +85,22 @@ export async function listVisitors(db: pg.Pool, query: VisitorQuery): Promise<Vi
   const last = rows[rows.length - 1];
   return {
     total: count.rows[0]?.total ?? 0,
-    items: people.map((p) => toVisitor(p, corrected.get(p.who) ?? p.engaged)),
+    items: people.map((p) => toVisitorTotal(p, corrected.get(p.who) ?? p.engaged)),
     nextCursor: more && last ? encodeCursor(last) : null,
   };
 }
 
-/** Engaged time of each person's sessions in the range, time on overlapping spans counted once. */
+/** Engaged time of each person's sessions in the range (visitor-totals.ts does the counting). */
 async function unionEngaged(db: pg.Pool, whos: string[], range: number[]): Promise<Map<string, number>> {
-  const result = new Map<string, number>();
-  if (whos.length === 0) return result;
-  const sessions = await db.query<{
-    pk: number;
-    who: string;
-    engaged_ms: number;
-    span_start: number | null;
-    span_end: number | null;
-  }>(
+  if (whos.length === 0) return new Map();
+  const sessions = await db.query<Parameters<typeof personSessions>[0][number]>(
     `SELECT s.pk, ${WHO} AS who, s.engaged_ms, s.span_start, s.span_end FROM sessions s
      WHERE ${WHO} = ANY($1::text[]) AND s.started_at >= $2::bigint AND s.started_at < $3::bigint`,
     [whos, ...range],
   );
-  const spans = await db.query<{ session_pk: number; start: number; end: number }>(
+  const spans = await db.query<Parameters<typeof personSessions>[1][number]>(
     'SELECT session_pk, start_at AS start, end_at AS "end" FROM spans WHERE session_pk = ANY($1::bigint[])',
     [sessions.rows.map((s) => s.pk)],
   );
-  const spansOf = new Map<number, { start: number; end: number }[]>();
-  for (const s of spans.rows) spansOf.set(s.session_pk, [...(spansOf.get(s.session_pk) ?? []), s]);
-  for (const who of whos) {
-    const own = sessions.rows.filter((s) => s.who === who);
-    const all = own.flatMap((s) => [
-      ...(spansOf.get(s.pk) ?? []),
-      ...(s.span_start === null ? [] : [{ start: s.span_start, end: s.span_end ?? s.span_start }]),
-    ]);
-    const engaged = own.reduce((sum, s) => sum + s.engaged_ms, 0);
-    const spanTotal = all.reduce((sum, s) => sum + Math.max(0, s.end - s.start), 0);
-    const overlap = spanTotal - unionLength(all);
-    const longest = own.reduce((max, s) => Math.max(max, s.engaged_ms), 0);
-    result.set(who, Math.max(longest, engaged - overlap));
-  }
-  return result;
-}
-
-function toVisitor(p: Person, engagedMs: number): VisitorTotal {
-  const isEmail = p.who.startsWith('e:');
-  return {
-    email: isEmail ? p.who.slice(2) : null,
-    visitorId: isEmail ? null : p.who.slice(2),
-    sessions: p.sessions,
-    engagedMs,
-    firstSeen: p.first,
-    lastSeen: p.last,
-  };
+  return overlapCorrected(personSessions(sessions.rows, spans.rows));
 }

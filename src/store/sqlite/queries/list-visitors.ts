@@ -1,17 +1,12 @@
 // People of a range of UTC days (an email, else a visitor key), most recently seen first, from the
 // visitor-day rollup. Overlapping sessions of one person (two tabs at once) count once: for the
 // few people the rollup flags as possibly overlapping, engaged time is corrected by the overlap of
-// their engaged spans (sum of span lengths minus the length of their union).
+// their engaged spans (visitor-totals.ts, shared with PostgreSQL).
 
 import type Database from 'better-sqlite3';
-import { unionLength } from '../../../accounting/spans.ts';
-import {
-  InvalidCursorError,
-  type VisitorList,
-  type VisitorQuery,
-  type VisitorTotal,
-} from '../../query-types.ts';
+import { InvalidCursorError, type VisitorList, type VisitorQuery } from '../../query-types.ts';
 import { DAY_MS, dayRange } from '../../stats-math.ts';
+import { overlapCorrected, personSessions, toVisitorTotal } from '../../visitor-totals.ts';
 
 interface Aggregate {
   vid: number;
@@ -66,11 +61,11 @@ export function listVisitors(db: Database.Database, query: VisitorQuery): Visito
     )
     .all({ vids, fromDay, toDay }) as Aggregate[];
   const byVid = new Map(aggregates.map((a) => [a.vid, a]));
+  const flagged = aggregates.filter((a) => a.overlaps > 0).map((a) => a.who);
+  const corrected = unionEngaged(db, flagged, fromDay, toDay);
   const items = rows.flatMap(([vid]) => {
     const a = byVid.get(vid);
-    if (!a) return [];
-    const engagedMs = a.overlaps > 0 ? unionEngaged(db, a.who, fromDay, toDay) : a.engaged;
-    return [toVisitor(a, engagedMs)];
+    return a ? [toVisitorTotal(a, corrected.get(a.who) ?? a.engaged)] : [];
   });
   const last = rows[rows.length - 1];
   return {
@@ -81,42 +76,29 @@ export function listVisitors(db: Database.Database, query: VisitorQuery): Visito
   };
 }
 
-/** Engaged time of one person's sessions in the range, time on overlapping spans counted once. */
-function unionEngaged(db: Database.Database, who: string, fromDay: number, toDay: number): number {
+/**
+ * Engaged time of the people the rollup flags as possibly overlapping, in two queries whatever
+ * their number (visitor-totals.ts does the counting).
+ */
+function unionEngaged(
+  db: Database.Database,
+  whos: string[],
+  fromDay: number,
+  toDay: number,
+): Map<string, number> {
+  if (whos.length === 0) return new Map();
   const sessions = db
     .prepare(
-      `SELECT pk, engaged_ms, span_start, span_end FROM sessions
-       WHERE coalesce('e:' || email, 'v:' || visitor_id) = ? AND started_at >= ? AND started_at < ?`,
+      `SELECT pk, coalesce('e:' || email, 'v:' || visitor_id) AS who, engaged_ms, span_start, span_end
+       FROM sessions
+       WHERE coalesce('e:' || email, 'v:' || visitor_id) IN (SELECT value FROM json_each(?))
+         AND started_at >= ? AND started_at < ?`,
     )
-    .all(who, fromDay * DAY_MS, toDay * DAY_MS) as {
-    pk: number;
-    engaged_ms: number;
-    span_start: number | null;
-    span_end: number | null;
-  }[];
+    .all(JSON.stringify(whos), fromDay * DAY_MS, toDay * DAY_MS) as Parameters<typeof personSessions>[0];
   const spans = db
     .prepare(
-      'SELECT start_at AS start, end_at AS end FROM spans WHERE session_pk IN (SELECT value FROM json_each(?))',
+      'SELECT session_pk, start_at AS start, end_at AS end FROM spans WHERE session_pk IN (SELECT value FROM json_each(?))',
     )
-    .all(JSON.stringify(sessions.map((s) => s.pk))) as { start: number; end: number }[];
-  for (const s of sessions) {
-    if (s.span_start !== null) spans.push({ start: s.span_start, end: s.span_end ?? s.span_start });
-  }
-  const engaged = sessions.reduce((sum, s) => sum + s.engaged_ms, 0);
-  const spanTotal = spans.reduce((sum, s) => sum + Math.max(0, s.end - s.start), 0);
-  const overlap = spanTotal - unionLength(spans);
-  const longest = sessions.reduce((max, s) => Math.max(max, s.engaged_ms), 0);
-  return Math.max(longest, engaged - overlap);
-}
-
-function toVisitor(a: Aggregate, engagedMs: number): VisitorTotal {
-  const isEmail = a.who.startsWith('e:');
-  return {
-    email: isEmail ? a.who.slice(2) : null,
-    visitorId: isEmail ? null : a.who.slice(2),
-    sessions: a.sessions,
-    engagedMs,
-    firstSeen: a.first,
-    lastSeen: a.last,
-  };
+    .all(JSON.stringify(sessions.map((s) => s.pk))) as Parameters<typeof personSessions>[1];
+  return overlapCorrected(personSessions(sessions, spans));
 }
