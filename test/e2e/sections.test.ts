@@ -1,6 +1,7 @@
 // The sections add-on end to end (issue #17): the built dwell.js loads dwell-sections.js on a page
-// of four marked sections, in Chromium against the real server. The test scrolls through them with
-// known times and compares what the server stored, section by section.
+// of four marked sections, in Chromium against the real server. The tests scroll through them with
+// known times, hide the tab, blur the window and change the route as a single-page app does, and
+// compare what the server stored, section by section.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import {
   newContext,
   type Site,
   sessionIdOf,
+  setFocused,
   setHidden,
   sleep,
   startSite,
@@ -22,13 +24,13 @@ const skip = chromiumSkipReason();
 const NAMES = ['intro', 'problem', 'team', 'pricing'];
 
 /** Four sections a screen tall each, a header above them and a footer below, all unmarked. */
-function sectionsPage(server: string, marked = true): string {
+function sectionsPage(server: string, marked = true, attributes = ''): string {
   const body = NAMES.map(
     (name) =>
       `<section ${marked ? `data-dwell-section="${name}"` : ''} style="height:100vh"><h2>${name}</h2></section>`,
   ).join('');
   return `<!doctype html><html><head><title>deck</title><style>body{margin:0}</style>
-<script src="${server}/dwell.js" defer></script></head><body><header style="height:40vh">deck</header>${body}
+<script src="${server}/dwell.js" defer ${attributes}></script></head><body><header style="height:40vh">deck</header>${body}
 <footer style="height:100vh">end</footer></body></html>`;
 }
 
@@ -44,7 +46,10 @@ describe('sections add-on in Chromium', { skip }, () => {
       startServer({ DWELL_INTERVAL_MS: '1000', DWELL_RATE_LIMIT: 'off' }),
       launchChromium(),
     ]);
-    site = await startSite((path) => sectionsPage(server.url, path !== '/plain'));
+    // /spa/… pages end the engaged time half a second after the window loses focus.
+    site = await startSite((path) =>
+      sectionsPage(server.url, path !== '/plain', path.startsWith('/spa') ? 'data-grace="500"' : ''),
+    );
   });
   after(async () => {
     await browser?.close();
@@ -113,6 +118,60 @@ describe('sections add-on in Chromium', { skip }, () => {
       'in page order',
     );
     assert.ok(scripts.includes('/dwell-sections.js'), 'the add-on was loaded');
+    await context.close();
+  });
+
+  it('gives unfocused time to no section, and starts over with the new sections after a route change', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${site.origin}/spa`);
+    const id = await sessionIdOf(page);
+    await page.evaluate(centre('intro'));
+    const started = Date.now();
+    await sleep(1500);
+    // A scroll is a sign of a reader: the quiet stretch before it counts in full.
+    await page.evaluate('scrollBy(0, 1)');
+    const introMs = Date.now() - started;
+    await setFocused(page, false);
+    await sleep(3000);
+    await setFocused(page, true);
+    // The app's router: a new URL, then the new page's sections in place of the old ones.
+    await page.evaluate(`(() => {
+      history.pushState(null, '', '/spa/next');
+      document.body.innerHTML = ['chapter one', 'chapter two']
+        .map((name) => '<section data-dwell-section="' + name + '" style="height:100vh">' + name + '</section>')
+        .join('');
+      scrollTo(0, 0);
+    })()`);
+    const routedAt = Date.now();
+    await sleep(2000);
+    await page.evaluate('scrollBy(0, 1)');
+    const chapterMs = Date.now() - routedAt;
+    await page.close();
+    let session = await server.store.getSession(id);
+    for (let i = 0; i < 40 && !session?.endedAt; i++) {
+      await sleep(100);
+      session = await server.store.getSession(id);
+    }
+    assert.ok(session?.endedAt, 'the final beat arrived');
+    const first = session.pages.find((p) => p.url.endsWith('/spa'));
+    const next = session.pages.find((p) => p.url.endsWith('/spa/next'));
+    assert.ok(first && next, `pages: ${session.pages.map((p) => p.url)}`);
+    const sum = (sections: { engagedMs: number }[] = []) => sections.reduce((s, x) => s + x.engagedMs, 0);
+    const intro = first.sections?.find((s) => s.name === 'intro')?.engagedMs ?? 0;
+    // The read time plus at most the half-second grace; the three unfocused seconds go nowhere.
+    assert.ok(
+      intro >= introMs - 1000 && intro <= introMs + 500 + 1000,
+      `intro ${intro} ms, read ${introMs} ms`,
+    );
+    assert.ok(Math.abs(sum(first.sections) - first.engagedMs) <= 500, 'the first page: sections = engaged');
+    assert.deepEqual(
+      next.sections?.map((s) => s.name),
+      ['chapter one'],
+      "only the new page's sections, after the route change",
+    );
+    const chapter = next.sections?.[0]?.engagedMs ?? 0;
+    assert.ok(Math.abs(chapter - chapterMs) <= 1000, `chapter one ${chapter} ms, read ${chapterMs} ms`);
     await context.close();
   });
 
