@@ -3,9 +3,11 @@
 // the same Dwell server; prints the median and p95 absolute error of the stored engaged time
 // against the truth, as markdown tables.
 //
-// Time is scaled down SCALE times for every client alike: Dwell's interval (15 s → 0.75 s) and idle
-// cut-off (5 min → 15 s), BIO.RE's 30 s PATCH (→ 1.5 s), the blueprint's 3-minute ping (→ 9 s), and
-// every stretch of every visit. Dwell runs twice: with its default idle cut-off and with 60 s.
+// Time is scaled down SCALE times for every client alike: Dwell's interval (15 s → 0.75 s), its
+// quiet-stretch cut-offs (idle 5 min → 15 s, grace 30 s → 1.5 s), BIO.RE's 30 s PATCH (→ 1.5 s), the
+// blueprint's 3-minute ping (→ 9 s), and every stretch of every visit. Dwell runs three times, once
+// per setting of its quiet rule (docs/tracker.md, "Quiet stretches"): the default, a 60 s grace, and
+// grace = idle = 5 min, which is the flat cut-off Dwell had before (no focus rule either).
 //
 // The truth is taken from the page's own clock: an inline script in <head> stamps the moment the
 // page exists, and every transition (tab hidden or shown, the reader walking away, the close) is
@@ -38,13 +40,18 @@ const VISITS = Number(process.env.VISITS ?? 40);
 const PARALLEL = Number(process.env.PARALLEL ?? 6);
 const SEED = Number(process.env.SEED ?? 42);
 
-type Stretch = { kind: 'read' | 'still' | 'hidden' | 'gone'; ms: number };
-type Client = 'dwell' | 'dwell-60s' | 'bio.re' | 'blueprint';
+type Kind = 'read' | 'still' | 'video' | 'hidden' | 'gone' | 'app';
+type Stretch = { kind: Kind; ms: number };
+const DWELL = ['dwell', 'dwell-grace-60s', 'dwell-flat'] as const;
+type Client = (typeof DWELL)[number] | 'bio.re' | 'blueprint';
 
 /**
- * A visit: 2 to 5 stretches, in real seconds: reading with input (20–120 s), reading without
- * touching anything (30–180 s, still engaged), the tab hidden (10–180 s), or the tab left visible
- * with nobody there (60–600 s, not engaged). It always starts reading and ends with a close.
+ * A visit: 2 to 5 stretches, in real seconds: reading with input (20–120 s); reading without
+ * touching anything (30–180 s, engaged) that ends with a scroll; watching a muted video (30–300 s,
+ * engaged, no input); the tab hidden (10–180 s); the tab left visible with nobody there (60–600 s,
+ * not engaged; half of them past the 5-minute cut-off), ended by whatever comes next — the reader
+ * comes back and moves the mouse, switches the tab, or closes it; another app in front, the window
+ * visible but not focused (10–300 s, not engaged). It always starts reading and ends with a close.
  */
 function visitScript(random: () => number): Stretch[] {
   const span = (min: number, max: number) => Math.round((min + random() * (max - min)) * 1000);
@@ -52,16 +59,41 @@ function visitScript(random: () => number): Stretch[] {
   const count = 1 + Math.floor(random() * 4);
   for (let i = 0; i < count; i++) {
     const r = random();
-    if (r < 0.35) stretches.push({ kind: 'read', ms: span(20, 120) });
-    else if (r < 0.6) stretches.push({ kind: 'still', ms: span(30, 180) });
-    else if (r < 0.85) stretches.push({ kind: 'hidden', ms: span(10, 180) });
-    else stretches.push({ kind: 'gone', ms: span(60, 600) });
+    if (r < 0.3) stretches.push({ kind: 'read', ms: span(20, 120) });
+    else if (r < 0.5) stretches.push({ kind: 'still', ms: span(30, 180) });
+    else if (r < 0.6) stretches.push({ kind: 'video', ms: span(30, 300) });
+    else if (r < 0.75) stretches.push({ kind: 'hidden', ms: span(10, 180) });
+    else if (r < 0.9) stretches.push({ kind: 'gone', ms: span(60, 600) });
+    else stretches.push({ kind: 'app', ms: span(10, 300) });
   }
   return stretches;
 }
 
-const engaged = (s: Stretch) => s.kind === 'read' || s.kind === 'still';
-const hasGone = (visit: Stretch[]) => visit.some((s) => s.kind === 'gone');
+const engaged = (s: Stretch) => s.kind === 'read' || s.kind === 'still' || s.kind === 'video';
+/** The visit's kind for the breakdown: the first not-engaged, visible stretch it has, if any. */
+const visitKind = (visit: Stretch[]) =>
+  visit.find((s) => s.kind === 'gone' || s.kind === 'app')?.kind ?? 'other';
+
+/** A second of silence as a WAV data URL: the muted, looping media of the "video" stretches. */
+const SILENCE = (() => {
+  const rate = 8000;
+  const wav = Buffer.alloc(44 + rate);
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + rate, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20); // PCM
+  wav.writeUInt16LE(1, 22); // mono
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate, 28);
+  wav.writeUInt16LE(1, 32);
+  wav.writeUInt16LE(8, 34);
+  wav.write('data', 36);
+  wav.writeUInt32LE(rate, 40);
+  wav.fill(128, 44);
+  return `data:audio/wav;base64,${wav.toString('base64')}`;
+})();
+const MEDIA = `<video id="bench-video" muted loop src="${SILENCE}"></video>`;
 
 /** Stamps the moment the page exists, in <head>, before any client's script runs. */
 const STAMP = '<script>window.__t0 = Date.now()</script>';
@@ -89,7 +121,7 @@ const bioreClient = (server: string) => `<script>
 </script>`;
 
 const blueprintPage = `<!doctype html><html><head>${STAMP}<meta name="dwell-tracker" content="off"><title>deck</title></head>
-<body><p>Confidential</p><script>
+<body><p>Confidential</p>${MEDIA}<script>
 (function() {
   const HEARTBEAT_INTERVAL = ${180_000 / SCALE};
   let heartbeatTimer = null;
@@ -123,29 +155,64 @@ const blueprintPage = `<!doctype html><html><head>${STAMP}<meta name="dwell-trac
 })();
 </script></body></html>`;
 
+/** What a boundary between two stretches does in the page, all at one instant. */
+interface Step {
+  hidden?: boolean;
+  focused?: boolean;
+  scroll?: boolean;
+  video?: boolean;
+}
+
 /**
- * One transition, done and timed in the page: optionally hides or shows the tab, and returns the
- * page's Date.now() at that moment (the same clock as Node's, on one machine).
+ * One transition, done and timed in the page: scrolls (a still reader carrying on), starts or stops
+ * the video, blurs or focuses the window (with document.hasFocus() to match), hides or shows the
+ * tab, and returns the page's Date.now() at that moment (the same clock as Node's, on one machine).
  */
-const transition = (page: Page, hidden?: boolean): Promise<number> =>
+const transition = (page: Page, step: Step): Promise<number> =>
   page.evaluate(`(() => {
     const at = Date.now();
-    if (${hidden !== undefined}) {
-      Object.defineProperty(document, 'visibilityState', { value: ${hidden} ? 'hidden' : 'visible', configurable: true });
-      Object.defineProperty(document, 'hidden', { value: ${hidden}, configurable: true });
+    const step = ${JSON.stringify(step)};
+    if (step.scroll) scrollBy(0, 200);
+    const video = document.getElementById('bench-video');
+    if (step.video === true) video.play();
+    if (step.video === false) video.pause();
+    if (step.focused !== undefined) {
+      document.hasFocus = () => step.focused;
+      dispatchEvent(new Event(step.focused ? 'focus' : 'blur'));
+    }
+    if (step.hidden !== undefined) {
+      Object.defineProperty(document, 'visibilityState', { value: step.hidden ? 'hidden' : 'visible', configurable: true });
+      Object.defineProperty(document, 'hidden', { value: step.hidden, configurable: true });
       document.dispatchEvent(new Event('visibilitychange'));
     }
     return at;
   })()`) as Promise<number>;
 
+/** The boundary from one stretch to the next (undefined: the close). */
+function stepBetween(from: Kind | undefined, to: Kind | undefined): Step {
+  const step: Step = {};
+  // Reading without input ends with a scroll: the reader carries on.
+  if (from === 'still') step.scroll = true;
+  if (from === 'video') step.video = false;
+  if (to === 'video') step.video = true;
+  if (from === 'app') step.focused = true;
+  if (to === 'app') step.focused = false;
+  // Leaving a hidden stretch shows the tab; entering one (or closing) hides it. Other boundaries
+  // (starting to read, walking away) are invisible to the page and only timed; a reader who comes
+  // back moves the mouse first (the read stretch's first move).
+  if (from === 'hidden' && to) step.hidden = false;
+  if (from !== 'hidden' && (!to || to === 'hidden')) step.hidden = true;
+  return step;
+}
+
 /**
  * Plays the visit in the page (scaled), then closes it the way a browser closes a tab: the page
- * turns hidden, then unloads (beforeunload and pagehide run). Returns the true engaged time in
- * scaled ms, from the page's own timestamps of each transition.
+ * turns hidden, then unloads (beforeunload and pagehide run). Returns the true engaged and visible
+ * times in scaled ms, from the page's own timestamps of each transition.
  */
-async function play(page: Page, visit: Stretch[]): Promise<number> {
+async function play(page: Page, visit: Stretch[]): Promise<{ engaged: number; visible: number }> {
   let x = 10;
-  let truth = 0;
+  const truth = { engaged: 0, visible: 0 };
   let at = (await page.evaluate('window.__t0')) as number;
   for (const [i, stretch] of visit.entries()) {
     const end = at + stretch.ms / SCALE;
@@ -157,19 +224,9 @@ async function play(page: Page, visit: Stretch[]): Promise<number> {
       }
       await sleep(Math.min(2000, Math.max(0, end - Date.now())));
     }
-    const nextKind = visit[i + 1]?.kind;
-    // Leaving a hidden stretch shows the tab; entering one (or closing) hides it; other boundaries
-    // (starting to read, walking away) are invisible to the page and only timed.
-    const hidden =
-      stretch.kind === 'hidden'
-        ? nextKind
-          ? false
-          : undefined
-        : !nextKind || nextKind === 'hidden'
-          ? true
-          : undefined;
-    const next = await transition(page, hidden);
-    if (engaged(stretch)) truth += next - at;
+    const next = await transition(page, stepBetween(stretch.kind, visit[i + 1]?.kind));
+    if (engaged(stretch)) truth.engaged += next - at;
+    if (stretch.kind !== 'hidden') truth.visible += next - at;
     at = next;
   }
   const closed = new Promise((resolve) => page.once('close', resolve));
@@ -213,11 +270,15 @@ async function runVisit(
     const truth = await play(page, visit);
     // Let the final beat (sendBeacon on pagehide or beforeunload) land.
     await sleep(800);
-    const stored = (await server.store.getSession(id))?.engagedMs ?? 0;
+    const session = await server.store.getSession(id);
+    const stored = session?.engagedMs ?? 0;
     if (process.env.VERBOSE)
-      console.error(`\n${client} stored ${stored} truth ${truth} ${JSON.stringify(visit)}`);
-    // Absolute error in scaled ms.
-    return Math.abs(stored - truth);
+      console.error(`\n${client} stored ${stored} truth ${truth.engaged} ${JSON.stringify(visit)}`);
+    // Absolute errors in scaled ms.
+    return {
+      error: Math.abs(stored - truth.engaged),
+      visibleError: Math.abs((session?.visibleMs ?? 0) - truth.visible),
+    };
   } finally {
     await context.close();
   }
@@ -241,24 +302,36 @@ async function main() {
     DWELL_GATE_DIR: gateDir,
     DWELL_DEMO: 'off',
   });
-  const site = await startSite((path) =>
-    path.startsWith('/dwell/')
-      ? trackedPage(server.url, `data-idle="${300_000 / SCALE}"`).replace('<head>', `<head>${STAMP}`)
-      : path.startsWith('/dwell-60s/')
-        ? trackedPage(server.url, `data-idle="${60_000 / SCALE}"`).replace('<head>', `<head>${STAMP}`)
-        : `<!doctype html><html><head>${STAMP}</head><body><p>Article</p>${bioreClient(server.url)}</body></html>`,
-  );
+  // Each Dwell setting as data-grace and data-idle, scaled.
+  const settings: Record<(typeof DWELL)[number], [grace: number, idle: number]> = {
+    dwell: [30_000, 300_000],
+    'dwell-grace-60s': [60_000, 300_000],
+    'dwell-flat': [300_000, 300_000],
+  };
+  const site = await startSite((path) => {
+    const client = path.split('/')[1] as Client;
+    if (client === 'bio.re')
+      return `<!doctype html><html><head>${STAMP}</head><body><p>Article</p>${MEDIA}${bioreClient(server.url)}</body></html>`;
+    // (Other paths, /favicon.ico, get the default page.)
+    const [grace, idle] = settings[client as (typeof DWELL)[number]] ?? settings.dwell;
+    return trackedPage(server.url, `data-grace="${grace / SCALE}" data-idle="${idle / SCALE}"`)
+      .replace('<head>', `<head>${STAMP}`)
+      .replace('<body>', `<body>${MEDIA}`);
+  });
   const browser = await launchChromium();
   const random = seededRandom(SEED);
   const visits = Array.from({ length: VISITS }, () => visitScript(random));
-  const clients: Client[] = ['dwell', 'dwell-60s', 'bio.re', 'blueprint'];
+  const clients: Client[] = [...DWELL, 'bio.re', 'blueprint'];
   const length = (visit: Stretch[]) => visit.reduce((sum, s) => sum + s.ms, 0);
   // Longest visits first, so the pool does not end waiting on one long visit.
   const jobs = visits
     .flatMap((visit) => clients.map((client) => ({ client, visit })))
     .sort((a, b) => length(b.visit) - length(a.visit));
-  type Result = { error: number; gone: boolean };
-  const results: Record<Client, Result[]> = { dwell: [], 'dwell-60s': [], 'bio.re': [], blueprint: [] };
+  type Result = { error: number; visibleError: number; kind: ReturnType<typeof visitKind> };
+  const results = Object.fromEntries(clients.map((client) => [client, []])) as unknown as Record<
+    Client,
+    Result[]
+  >;
   let done = 0;
   const started = Date.now();
   let next = 0;
@@ -267,8 +340,8 @@ async function main() {
       while (next < jobs.length) {
         const job = jobs[next++]!;
         try {
-          const error = await runVisit(browser, server, site.origin, job.client, job.visit);
-          results[job.client].push({ error, gone: hasGone(job.visit) });
+          const errors = await runVisit(browser, server, site.origin, job.client, job.visit);
+          results[job.client].push({ ...errors, kind: visitKind(job.visit) });
         } catch (error) {
           console.error(`${job.client}: ${(error as Error).message}`);
         }
@@ -281,10 +354,16 @@ async function main() {
   await Promise.all([server.close(), site.close()]);
 
   const names: Record<Client, string> = {
-    dwell: "Dwell's tracker (default idle cut-off, 5 min)",
-    'dwell-60s': "Dwell's tracker, `data-idle` 60 s",
+    dwell: "Dwell's tracker (defaults: grace 30 s, idle 5 min)",
+    'dwell-grace-60s': "Dwell's tracker, `data-grace` 60 s",
+    'dwell-flat': "Dwell's tracker, grace = idle = 5 min (the flat cut-off before #15)",
     'bio.re': 'BIO.RE seed (PATCH every 30 s while visible)',
     blueprint: 'Blueprint seed (ping every 3 min to /api/session-heartbeat)',
+  };
+  const short: Record<(typeof DWELL)[number], string> = {
+    dwell: 'grace 30 s, idle 5 min',
+    'dwell-grace-60s': 'grace 60 s, idle 5 min',
+    'dwell-flat': 'flat 5 min',
   };
   const scaled = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const real = (ms: number) => `${((ms * SCALE) / 1000).toFixed(1)} s`;
@@ -292,8 +371,8 @@ async function main() {
     `| ${first} | visits | median, scaled run | p95, scaled run | median, real time | p95, real time |`,
     '| --- | ---: | ---: | ---: | ---: | ---: |',
   ];
-  const row = (label: string, rs: Result[]) => {
-    const e = rs.map((r) => r.error);
+  const row = (label: string, rs: Result[], which: 'error' | 'visibleError' = 'error') => {
+    const e = rs.map((r) => r[which]);
     const [median, p95] = [quantile(e, 0.5), quantile(e, 0.95)];
     return `| ${label} | ${e.length} | ${scaled(median)} | ${scaled(p95)} | ${real(median)} | ${real(p95)} |`;
   };
@@ -303,22 +382,22 @@ async function main() {
     ...header('client'),
     ...clients.map((client) => row(names[client], results[client])),
     '',
-    'Dwell, by whether the visit has a "gone" stretch (tab visible, nobody there, 60–600 s):',
+    'Dwell, by the visit\'s not-engaged visible stretch: "gone" (tab visible, nobody there, 60–600 s), "app" (another app in front, 10–300 s), or neither:',
     '',
     ...header('Dwell, visits'),
-    ...(['dwell', 'dwell-60s'] as const).flatMap((client) => {
-      const idle = client === 'dwell' ? '5 min' : '60 s';
-      return [
+    ...DWELL.flatMap((client) =>
+      (['other', 'gone', 'app'] as const).map((kind) =>
         row(
-          `idle ${idle}, without a "gone" stretch`,
-          results[client].filter((r) => !r.gone),
+          `${short[client]}: ${kind === 'other' ? 'neither' : `with "${kind}"`}`,
+          results[client].filter((r) => r.kind === kind),
         ),
-        row(
-          `idle ${idle}, with a "gone" stretch`,
-          results[client].filter((r) => r.gone),
-        ),
-      ];
-    }),
+      ),
+    ),
+    '',
+    'Visible time (the second clock), absolute error of the stored `visibleMs`:',
+    '',
+    ...header('client'),
+    ...DWELL.map((client) => row(names[client], results[client], 'visibleError')),
   ];
   console.log(`\n${lines.join('\n')}`);
   console.log(`\n(ran in ${Math.round((Date.now() - started) / 1000)} s)`);
