@@ -14,11 +14,13 @@
 //   active: only those visitors need their spans unioned (two tabs counted once).
 // A session's day is the UTC day it started; a visitor is its email, else its visitor key.
 
+import { personKeySql } from '../person-key.ts';
+
 const DAY = 86_400_000;
 /** Two sessions of one visitor may overlap when one starts while the other was active this recently. */
 const OVERLAP_WINDOW_MS = 2 * 3_600_000;
 
-const who = (row: string) => `coalesce('e:' || ${row}.email, 'v:' || ${row}.visitor_id)`;
+const who = (row: string) => personKeySql(row);
 const vid = (row: 'new' | 'old') => `(SELECT vid FROM visitors WHERE who = ${who(row)})`;
 const day = (row: 'new' | 'old') => `(${row}.started_at / ${DAY})`;
 
@@ -46,7 +48,7 @@ function addSession(row: 'new' | 'old'): string {
         last_at = max(last_at, ${row}.last_activity_at),
         overlaps = overlaps + EXISTS (
           SELECT 1 FROM sessions o
-          WHERE coalesce('e:' || o.email, 'v:' || o.visitor_id) = ${who(row)} AND o.pk <> ${row}.pk
+          WHERE ${who('o')} = ${who(row)} AND o.pk <> ${row}.pk
             AND o.started_at BETWEEN ${row}.started_at - ${DAY} AND ${row}.last_activity_at
             AND o.last_activity_at >= ${row}.started_at - ${OVERLAP_WINDOW_MS})
       WHERE day = ${day(row)} AND vid = ${vid(row)};`;

@@ -3,12 +3,13 @@
 // sessions. The arithmetic after the SQL is SQLite's (stats-math.ts), so both engines agree.
 
 import type pg from 'pg';
+import { personKeySql } from '../../person-key.ts';
 import type { Stats, StatsQuery } from '../../query-types.ts';
 import { assembleStats, DAY_MS, type Distribution, dayRange } from '../../stats-math.ts';
 import { SqlParams } from './session-filter.ts';
 
 const TOP_PAGES = 100;
-const WHO = "coalesce('e:' || s.email, 'v:' || s.visitor_id)";
+const WHO = personKeySql('s');
 
 export async function getStats(db: pg.Pool, query: StatsQuery): Promise<Stats> {
   return query.email === undefined && query.url === undefined

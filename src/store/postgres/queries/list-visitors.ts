@@ -4,11 +4,12 @@
 // their engaged spans (visitor-totals.ts, shared with SQLite).
 
 import type pg from 'pg';
+import { personKeySql } from '../../person-key.ts';
 import { InvalidCursorError, type VisitorList, type VisitorQuery } from '../../query-types.ts';
 import { DAY_MS, dayRange } from '../../stats-math.ts';
 import { overlapCorrected, personSessions, toVisitorTotal } from '../../visitor-totals.ts';
 
-const WHO = `coalesce('e:' || s.email, 'v:' || s.visitor_id)`;
+const WHO = personKeySql('s');
 
 interface Person {
   who: string;

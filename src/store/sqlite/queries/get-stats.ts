@@ -3,6 +3,7 @@
 // same arithmetic (stats-math.ts) so both paths agree.
 
 import type Database from 'better-sqlite3';
+import { personKeySql } from '../../person-key.ts';
 import type { Stats, StatsQuery } from '../../query-types.ts';
 import { assembleStats, type Distribution, dayRange } from '../../stats-math.ts';
 
@@ -59,7 +60,7 @@ function fromSessions(db: Database.Database, query: StatsQuery): Stats {
   const where = `s.started_at >= @from AND s.started_at < @to ${query.email === undefined ? '' : 'AND s.email = @email'}`;
   const rows = db
     .prepare(
-      `SELECT s.started_at / 86400000, coalesce('e:' || s.email, 'v:' || s.visitor_id), ${engaged}
+      `SELECT s.started_at / 86400000, ${personKeySql('s')}, ${engaged}
        FROM sessions s ${pageJoin} WHERE ${where}`,
     )
     .raw()

@@ -4,6 +4,7 @@
 // their engaged spans (visitor-totals.ts, shared with PostgreSQL).
 
 import type Database from 'better-sqlite3';
+import { personKeySql } from '../../person-key.ts';
 import { InvalidCursorError, type VisitorList, type VisitorQuery } from '../../query-types.ts';
 import { DAY_MS, dayRange } from '../../stats-math.ts';
 import { overlapCorrected, personSessions, toVisitorTotal } from '../../visitor-totals.ts';
@@ -89,9 +90,9 @@ function unionEngaged(
   if (whos.length === 0) return new Map();
   const sessions = db
     .prepare(
-      `SELECT pk, coalesce('e:' || email, 'v:' || visitor_id) AS who, engaged_ms, span_start, span_end
+      `SELECT pk, ${personKeySql()} AS who, engaged_ms, span_start, span_end
        FROM sessions
-       WHERE coalesce('e:' || email, 'v:' || visitor_id) IN (SELECT value FROM json_each(?))
+       WHERE ${personKeySql()} IN (SELECT value FROM json_each(?))
          AND started_at >= ? AND started_at < ?`,
     )
     .all(JSON.stringify(whos), fromDay * DAY_MS, toDay * DAY_MS) as Parameters<typeof personSessions>[0];
