@@ -39,7 +39,7 @@ if (existsSync('packages/tracker/src/sections-entry.ts')) {
     ...scriptOptions,
     entryPoints: ['packages/tracker/src/sections-entry.ts'],
     outfile: 'dist/public/dwell-sections.js',
-    format: 'esm',
+    format: 'iife',
   });
 }
 if (existsSync('packages/tracker/src/esm.ts')) {

@@ -1,6 +1,6 @@
 // The tracker's size budgets, checked by CI after `npm run build`: gzips each script at level 9,
 // prints its size against its budget, and fails when one is over. dwell.js: 1.5 KB, raised to
-// 1,664 B for issue #15's three clocks and quiet rule, then to 1,700 B for issue #17's sections hook
+// 1,664 B for issue #15's three clocks and quiet rule, then to 1,728 B for issue #17's sections hook
 // and loader (docs/tracker.md, "Size", accounts for the bytes). The sections add-on has its own
 // budget: pages that mark no section never load it. `npm run size -- <file>` checks one file
 // against dwell.js's budget.
@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const BUDGETS = process.argv[2]
-  ? [[process.argv[2], 1700]]
+  ? [[process.argv[2], 1728]]
   : [
-      ['dist/public/dwell.js', 1700],
+      ['dist/public/dwell.js', 1728],
       ['dist/public/dwell-sections.js', 768],
     ];
 

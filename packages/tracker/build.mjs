@@ -41,6 +41,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     ...scriptOptions,
     entryPoints: [here('src/sections-entry.ts')],
     outfile: here('dist/dwell-sections.js'),
-    format: 'esm',
+    format: 'iife',
   });
 }

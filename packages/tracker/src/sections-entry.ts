@@ -1,6 +1,8 @@
-// The add-on's module (dist/public/dwell-sections.js), which dwell.js imports on pages that mark
-// sections: its credit function is what dwell.js calls with each stretch of engaged time.
+// The add-on's script (dist/public/dwell-sections.js), which dwell.js loads on pages that mark
+// sections: it installs the hook dwell.js calls with each stretch of engaged time, once.
 
 import { watchSections } from './sections.ts';
 
-export const credit = watchSections();
+try {
+  self.dwellSections ||= watchSections();
+} catch {}

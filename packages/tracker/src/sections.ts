@@ -1,6 +1,6 @@
-// The sections add-on (issue #17, docs/tracker.md "Sections"): dwell.js imports it only on pages with
-// an element marked data-dwell-section, and calls its `credit(beat, ms)` with every stretch of
-// engaged time it credits; the add-on adds that time to the beat's `sections`, so sections ride in
+// The sections add-on (issue #17, docs/tracker.md "Sections"): dwell.js loads it only on pages with
+// an element marked data-dwell-section, and calls `window.dwellSections(beat, ms)` with every
+// stretch of engaged time it credits; the add-on adds that time to the beat's `sections`, so sections ride in
 // the beats the tracker already queues, stores and retries. Hidden or unfocused time is never
 // engaged, so it reaches no section.
 

@@ -40,6 +40,13 @@ interface Beat {
   sections?: [string, number, number][];
 }
 
+declare global {
+  interface Window {
+    /** The sections add-on (sections.ts), once loaded: given each stretch of engaged time as it is credited. */
+    dwellSections?: (beat: Beat, ms: number) => void;
+  }
+}
+
 /** This tab's session, kept in sessionStorage so the pages of one visit continue it. */
 interface Session {
   // id, token and interval are named as the server's answer names them: it is merged in as it comes.
@@ -89,8 +96,6 @@ let timer: ReturnType<typeof setTimeout> | 0;
 /** Ticks in a row with nothing to send. */
 let quiet = 0;
 let running: unknown;
-/** The sections add-on's credit function once it is loaded: it shares engaged time among sections. */
-let sections: ((beat: Beat, ms: number) => void) | undefined;
 
 const log = (...args: unknown[]) => debug !== false && console.log('dwell', ...args);
 
@@ -149,7 +154,7 @@ const measure = (signal?: number, away?: unknown): void => {
     const beat = openBeat();
     beat.engagedMs += engagedUntil - since;
     beat.visibleMs += until - since;
-    sections?.(beat, engagedUntil - since);
+    self.dwellSections?.(beat, engagedUntil - since);
   }
   since = stopping ? Infinity : until;
   if (signal) lastActive = now;
@@ -265,15 +270,13 @@ const schedule = () => {
 /**
  * Pages that mark sections (data-dwell-section) get the add-on that shares engaged time among them
  * (docs/tracker.md "Sections"); pages that mark none pay nothing more. Checked at the start and on
- * each tick, for an app that renders its sections later.
+ * each tick, for an app that renders its sections later; the add-on installs itself once.
  */
 const loadSections = () =>
-  doc.querySelector('[data-dwell-section]') &&
-  // A module is evaluated once per page however often it is imported; bundlers must leave the URL alone.
-  import(/* webpackIgnore: true */ /* @vite-ignore */ `${api}/dwell-sections.js`).then(
-    (addOn: { credit: typeof sections }) => (sections = addOn.credit),
-    log,
-  );
+  // A classic script, not import(): bundlers (webpack) would try to resolve an import() of a URL.
+  self.dwellSections ||
+  (doc.querySelector('[data-dwell-section]') &&
+    doc.head.append(Object.assign(doc.createElement('script'), { src: `${api}/dwell-sections.js` })));
 
 /**
  * One interval: credit the time, send at most one beat. With no engaged time (idle or hidden) only

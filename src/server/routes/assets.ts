@@ -24,7 +24,7 @@ export function loadAsset(path: string, type: string): Asset | null {
 export function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset, cacheControl: string) {
   reply.header('etag', asset.etag).header('cache-control', cacheControl).type(asset.type);
   reply.header('cross-origin-resource-policy', 'cross-origin');
-  // Modules load in CORS mode: dwell.js imports the sections add-on, pages may import dwell.esm.js.
+  // Modules load in CORS mode: a page may import dwell.esm.js from the Dwell server's origin.
   reply.header('access-control-allow-origin', '*');
   if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
   return reply.send(asset.body);
