@@ -81,6 +81,11 @@ describe('operations routes', () => {
       const versioned = await t.app.inject({ url: `/dwell.${etag.slice(1, -1)}.js` });
       assert.equal(versioned.statusCode, 200);
       assert.match(String(versioned.headers['cache-control']), /immutable/);
+      // The sections add-on (issue #17) beside it, for any site's pages.
+      const sections = await t.app.inject({ url: '/dwell-sections.js' });
+      assert.equal(sections.statusCode, 200);
+      assert.match(String(sections.headers['content-type']), /javascript/);
+      assert.equal(sections.headers['access-control-allow-origin'], '*');
     } finally {
       await t.close();
     }
@@ -94,6 +99,7 @@ describe('operations routes', () => {
       assert.equal(missing.json().error.code, 'NOT_FOUND');
       const demo = await t.app.inject({ url: '/' });
       assert.match(demo.body, /<script src="\/dwell\.js"/);
+      assert.match(demo.body, /data-dwell-section="try it"/, 'the demo page marks its sections');
     } finally {
       await t.close();
     }
