@@ -4,9 +4,9 @@
 // against the truth, as markdown tables.
 //
 // Time is scaled down SCALE times for every client alike: Dwell's interval (15 s → 0.75 s), its
-// quiet-stretch cut-offs (idle 5 min → 15 s, grace 30 s → 1.5 s), BIO.RE's 30 s PATCH (→ 1.5 s), the
+// quiet-stretch cut-offs (idle 5 min → 15 s, grace 15 s → 0.75 s), BIO.RE's 30 s PATCH (→ 1.5 s), the
 // blueprint's 3-minute ping (→ 9 s), and every stretch of every visit. Dwell runs three times, once
-// per setting of its quiet rule (docs/tracker.md, "Quiet stretches"): the default, a 60 s grace, and
+// per setting of its quiet rule (docs/tracker.md, "Quiet stretches"): the default, a 30 s grace, and
 // grace = idle = 5 min, which is the flat cut-off Dwell had before (no focus rule either).
 //
 // The truth is taken from the page's own clock: an inline script in <head> stamps the moment the
@@ -42,7 +42,7 @@ const SEED = Number(process.env.SEED ?? 42);
 
 type Kind = 'read' | 'still' | 'video' | 'hidden' | 'gone' | 'app';
 type Stretch = { kind: Kind; ms: number };
-const DWELL = ['dwell', 'dwell-grace-60s', 'dwell-flat'] as const;
+const DWELL = ['dwell', 'dwell-grace-30s', 'dwell-flat'] as const;
 type Client = (typeof DWELL)[number] | 'bio.re' | 'blueprint';
 
 /**
@@ -159,20 +159,17 @@ const blueprintPage = `<!doctype html><html><head>${STAMP}<meta name="dwell-trac
 interface Step {
   hidden?: boolean;
   focused?: boolean;
-  scroll?: boolean;
   video?: boolean;
 }
 
 /**
- * One transition, done and timed in the page: scrolls (a still reader carrying on), starts or stops
- * the video, blurs or focuses the window (with document.hasFocus() to match), hides or shows the
+ * One transition, done and timed in the page: starts or stops the video, blurs or focuses the window (with document.hasFocus() to match), hides or shows the
  * tab, and returns the page's Date.now() at that moment (the same clock as Node's, on one machine).
  */
 const transition = (page: Page, step: Step): Promise<number> =>
   page.evaluate(`(() => {
     const at = Date.now();
     const step = ${JSON.stringify(step)};
-    if (step.scroll) scrollBy(0, 200);
     const video = document.getElementById('bench-video');
     if (step.video === true) video.play();
     if (step.video === false) video.pause();
@@ -191,8 +188,6 @@ const transition = (page: Page, step: Step): Promise<number> =>
 /** The boundary from one stretch to the next (undefined: the close). */
 function stepBetween(from: Kind | undefined, to: Kind | undefined): Step {
   const step: Step = {};
-  // Reading without input ends with a scroll: the reader carries on.
-  if (from === 'still') step.scroll = true;
   if (from === 'video') step.video = false;
   if (to === 'video') step.video = true;
   if (from === 'app') step.focused = true;
@@ -216,13 +211,22 @@ async function play(page: Page, visit: Stretch[]): Promise<{ engaged: number; vi
   let at = (await page.evaluate('window.__t0')) as number;
   for (const [i, stretch] of visit.entries()) {
     const end = at + stretch.ms / SCALE;
-    while (Date.now() < end) {
+    // Reading without input ends with a scroll, the reader carrying on, a moment before the next
+    // stretch: the scroll event comes with the next frame, so in the very instant of a hide it would
+    // arrive after it, which no reader does.
+    const still = stretch.kind === 'still';
+    const until = still ? end - 150 : end;
+    while (Date.now() < until) {
       // A reader moves the mouse now and then (every 2 scaled seconds).
       if (stretch.kind === 'read') {
         x = (x + 37) % 300;
         await page.mouse.move(x, 100);
       }
-      await sleep(Math.min(2000, Math.max(0, end - Date.now())));
+      await sleep(Math.min(2000, Math.max(0, until - Date.now())));
+    }
+    if (still) {
+      await page.evaluate('scrollBy(0, 200)');
+      await sleep(Math.max(0, end - Date.now()));
     }
     const next = await transition(page, stepBetween(stretch.kind, visit[i + 1]?.kind));
     if (engaged(stretch)) truth.engaged += next - at;
@@ -304,8 +308,8 @@ async function main() {
   });
   // Each Dwell setting as data-grace and data-idle, scaled.
   const settings: Record<(typeof DWELL)[number], [grace: number, idle: number]> = {
-    dwell: [30_000, 300_000],
-    'dwell-grace-60s': [60_000, 300_000],
+    dwell: [15_000, 300_000],
+    'dwell-grace-30s': [30_000, 300_000],
     'dwell-flat': [300_000, 300_000],
   };
   const site = await startSite((path) => {
@@ -354,15 +358,15 @@ async function main() {
   await Promise.all([server.close(), site.close()]);
 
   const names: Record<Client, string> = {
-    dwell: "Dwell's tracker (defaults: grace 30 s, idle 5 min)",
-    'dwell-grace-60s': "Dwell's tracker, `data-grace` 60 s",
+    dwell: "Dwell's tracker (defaults: grace 15 s, idle 5 min)",
+    'dwell-grace-30s': "Dwell's tracker, `data-grace` 30 s",
     'dwell-flat': "Dwell's tracker, grace = idle = 5 min (the flat cut-off before #15)",
     'bio.re': 'BIO.RE seed (PATCH every 30 s while visible)',
     blueprint: 'Blueprint seed (ping every 3 min to /api/session-heartbeat)',
   };
   const short: Record<(typeof DWELL)[number], string> = {
-    dwell: 'grace 30 s, idle 5 min',
-    'dwell-grace-60s': 'grace 60 s, idle 5 min',
+    dwell: 'grace 15 s, idle 5 min',
+    'dwell-grace-30s': 'grace 30 s, idle 5 min',
     'dwell-flat': 'flat 5 min',
   };
   const scaled = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
