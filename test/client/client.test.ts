@@ -59,6 +59,25 @@ describe('API client', () => {
     assert.equal(stats.sessions, SESSIONS);
   });
 
+  it("reads a page's attention map", async () => {
+    const from = Date.parse('2026-10-01T00:00:00Z');
+    const demo = [...generateSessions({ count: SESSIONS, from, to: from + 86_400_000, seed: 5 })];
+    const withSections = demo.flatMap((s) => s.pages).find((p) => p.sections?.some((x) => x.engagedMs > 0));
+    assert.ok(withSections, 'the demo data has sections');
+    const map = await client.sections({ ...range, url: withSections.url });
+    assert.equal(map.url, withSections.url);
+    assert.equal(
+      map.sessions,
+      demo.filter((s) => s.pages.some((p) => p.url === withSections.url && p.engagedMs > 0)).length,
+    );
+    assert.ok(map.sections.length > 0);
+    assert.deepEqual(
+      map.sections.map((s) => s.position),
+      map.sections.map((s) => s.position).sort((a, b) => a - b),
+      'in page order',
+    );
+  });
+
   it('streams the export line by line', async () => {
     const lines: string[] = [];
     for await (const line of client.export(range)) if (line) lines.push(line);

@@ -7,6 +7,8 @@ import type {
   ExportQuery,
   LiveQuery,
   LiveSnapshot,
+  PageSections,
+  PageSectionsQuery,
   Session,
   SessionDetail,
   SessionFilter,
@@ -41,6 +43,8 @@ export interface DwellClient {
   /** One page of people (email, else visitor key), most recently seen first. */
   visitors(query?: VisitorQuery): Promise<VisitorPage>;
   stats(query?: StatsQuery): Promise<Stats>;
+  /** A page's attention map: engaged time and reach per section, for the period or one person. */
+  sections(query: PageSectionsQuery): Promise<PageSections>;
   /** The export's lines (a CSV header and rows, or one NDJSON session per line), streamed. */
   export(query?: ExportQuery): AsyncIterable<string>;
   /** Who is engaged now: a snapshot on connect and after beats arrive; `break` closes the stream. */
@@ -109,6 +113,7 @@ export function createClient(options: ClientOptions): DwellClient {
     session: (id) => data(`sessions/${encodeURIComponent(id)}`),
     visitors: (query = {}) => data('visitors', query),
     stats: (query = {}) => data('stats', query),
+    sections: (query) => data('sections', query),
     export: (query = {}) => stream('export', { format: 'ndjson', ...query }, readLines),
     live: (query = {}) =>
       stream('live', query, async function* (body) {

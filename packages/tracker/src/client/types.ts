@@ -26,6 +26,10 @@ export type VisitorPage = Data<'/api/v1/analytics/visitors'>;
 export type Visitor = VisitorPage['items'][number];
 export type StatsQuery = Query<'/api/v1/analytics/stats'>;
 export type Stats = Data<'/api/v1/analytics/stats'>;
+/** A page's attention map: `url` is required, the rest optional (issue #17). */
+export type PageSectionsQuery = Query<'/api/v1/analytics/sections'> & { url: string };
+/** Engaged time and reach per section of the page, in page order. */
+export type PageSections = Data<'/api/v1/analytics/sections'>;
 export type ExportQuery = Query<'/api/v1/analytics/export'>;
 export type LiveQuery = Query<'/api/v1/analytics/live'>;
 /** The API's error envelope. */
