@@ -61,7 +61,7 @@ describe('sections add-on in Chromium', { skip }, () => {
     `(() => { const s = document.querySelector('[data-dwell-section="${name}"]');
       scrollTo(0, s.offsetTop + s.offsetHeight / 2 - innerHeight / 2); })()`;
 
-  it('credits each section the engaged time spent on it, and hidden time to none', async () => {
+  it('credits each section the engaged time spent on it, and hidden time to none', async (t) => {
     const context = await newContext(browser);
     const page = await context.newPage();
     page.on('request', (request) => scripts.push(new URL(request.url()).pathname));
@@ -107,6 +107,9 @@ describe('sections add-on in Chromium', { skip }, () => {
         `${name}: stored ${ms} ms, truth ${truth[name as keyof typeof truth]} ms (${JSON.stringify(stored)})`,
       );
     }
+    t.diagnostic(
+      `stored ${JSON.stringify(stored)}, truth ${JSON.stringify(truth)}, page ${deck.engagedMs} ms`,
+    );
     const total = (deck.sections ?? []).reduce((sum, s) => sum + s.engagedMs, 0);
     assert.ok(
       Math.abs(total - deck.engagedMs) <= 500,
