@@ -67,6 +67,23 @@ describe('dwell CLI (query commands)', () => {
     assert.match(stdout, /^sessions 2000 {3}visitors \d+/);
   });
 
+  it("prints a page's attention map, sections in page order", async () => {
+    const url = 'https://example.com/pricing';
+    const map = JSON.parse((await dwell('sections', '--url', url, '--json')).stdout) as {
+      sessions: number;
+      sections: { name: string; reach: number }[];
+    };
+    assert.ok(map.sessions > 0);
+    assert.deepEqual(
+      map.sections.map((s) => s.name),
+      ['plans', 'starter', 'team', 'enterprise', 'faq'],
+    );
+    assert.ok(map.sections.every((s) => s.reach > 0 && s.reach <= 1));
+    const { stdout } = await dwell('sections', '--url', url);
+    assert.match(stdout, /^https:\/\/example\.com\/pricing: \d+ sessions with engaged time/);
+    assert.match(stdout, /\n1\s+plans\s/);
+  });
+
   it('exports every session to CSV and NDJSON files', async () => {
     const csv = join(dir, 'out.csv');
     await dwell('export', '--format', 'csv', '--out', csv);

@@ -5,6 +5,7 @@ import { exportCommand } from './export.ts';
 import { gate } from './gate.ts';
 import { migrate } from './migrate.ts';
 import { purge } from './purge.ts';
+import { sections } from './sections.ts';
 import { serve } from './serve.ts';
 import { sessions } from './sessions.ts';
 import { stats } from './stats.ts';
@@ -16,6 +17,7 @@ export const commands: Record<string, Command> = {
   gate,
   sessions,
   stats,
+  sections,
   export: exportCommand,
   purge,
   demo,
