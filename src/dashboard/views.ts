@@ -9,6 +9,8 @@ interface Page {
   engagedMs: number;
   visibleMs: number | null;
   maxScroll: number | null;
+  /** Engaged time per data-dwell-section, in page order. */
+  sections?: { name: string; engagedMs: number }[];
 }
 interface Session {
   id: string;
@@ -374,6 +376,18 @@ async function showSession(detail: HTMLElement, id: string) {
           h('span', {}, duration(p.engagedMs)),
           h('span', { class: 'muted' }, p.visibleMs === null ? '' : `of ${duration(p.visibleMs)} visible`),
           h('span', { class: 'muted' }, p.maxScroll === null ? '' : `${p.maxScroll}% scrolled`),
+          // Its sections, and the page's attention map for this person (attention-map.ts).
+          p.sections?.length
+            ? h(
+                'a',
+                {
+                  class: 'page-sections',
+                  href: `#/page?${new URLSearchParams({ url: p.url, ...(s.email ? { email: s.email } : {}) })}`,
+                  title: 'The attention map of this page',
+                },
+                p.sections.map((x) => `${x.name} ${duration(x.engagedMs)}`).join(' · '),
+              )
+            : null,
         ),
       ),
     ),

@@ -122,6 +122,21 @@ describe('dashboard', { skip: chromiumSkipReason() }, () => {
       .getByRole('heading', { name: `(${reader.email}'s sessions, in the period)`, exact: false })
       .waitFor();
     assert.ok((await rows.count()) >= 1, 'their sections are listed');
+    // A session of theirs lists the page's sections, linking to the same map.
+    await page.goto(`${server.url}/dashboard#/sessions?email=${encodeURIComponent(reader.email!)}`);
+    const buttons = page.locator('#sessions-table tbody button.link');
+    await buttons.first().waitFor();
+    let found = false;
+    for (let i = 0; i < (await buttons.count()) && !found; i++) {
+      await buttons.nth(i).click();
+      await page.getByRole('heading', { name: 'Session timeline' }).waitFor();
+      await page.waitForTimeout(200);
+      found = (await page.locator('.page-sections').count()) > 0;
+    }
+    assert.ok(found, "one of their sessions shows the page's sections");
+    await page.locator('.page-sections').first().click();
+    await page.getByRole('heading', { name: 'Attention map' }).waitFor();
+    assert.ok(page.url().includes(`email=${encodeURIComponent(reader.email!)}`), page.url());
     await page.screenshot({ path: `${SHOTS}/dashboard-attention-map-person.png`, fullPage: true });
   });
 
