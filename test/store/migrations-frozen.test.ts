@@ -18,6 +18,7 @@ const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
     5: '6cc1596317d37e15',
     6: '407e5eabfc0d2c37',
     7: '116c17d3599310cd',
+    8: '3c008bd55afb5d97',
   },
   postgres: {
     1: '0323294065512e1f',
@@ -27,6 +28,7 @@ const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
     5: 'e74b6d2a091ac49d',
     6: '4bd41d7012a9c4b9',
     7: '5156d83583396f49',
+    8: '3c008bd55afb5d97',
   },
 };
 

@@ -176,4 +176,13 @@ export const migrations: Migration[] = [
       CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at);
     `,
   },
+  {
+    version: 8,
+    name: "a page's sections found by URL",
+    sql: `
+      -- The attention map (getPageSections) reads one page's sections over a period: by URL it
+      -- reads that page's rows only, instead of every session of the period.
+      CREATE INDEX session_sections_url ON session_sections (url, session_pk);
+    `,
+  },
 ];

@@ -158,6 +158,15 @@ export const migrations: Migration[] = [
     `,
   },
   {
+    version: 8,
+    name: "a page's sections found by URL",
+    sql: `
+      -- The attention map (getPageSections) reads one page's sections over a period: by URL it
+      -- reads that page's rows only, instead of every session of the period.
+      CREATE INDEX session_sections_url ON session_sections (url, session_pk);
+    `,
+  },
+  {
     version: 10,
     name: "the fold writes the beats' rollup deltas",
     sql: `
