@@ -9,7 +9,7 @@ import { DAY_MS, dayRange } from '../../stats-math.ts';
 export function getPageSections(db: Database.Database, query: PageSectionsQuery): PageSections {
   const { fromDay, toDay } = dayRange(query.from, query.to);
   const params = { url: query.url, from: fromDay * DAY_MS, to: toDay * DAY_MS, email: query.email ?? null };
-  // Driven by the sessions' started_at index; pages and sections are found by their primary keys.
+  // The page's rows are found by URL (session_pages_url, and session_sections_url of migration 8).
   const where = `s.started_at >= @from AND s.started_at < @to ${query.email === undefined ? '' : 'AND s.email = @email'}`;
   const sessions = db
     .prepare(
