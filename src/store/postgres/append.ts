@@ -11,6 +11,11 @@ import type { SessionDirectory } from '../session-directory.ts';
 import type { BeatInput, BeatResult } from '../types.ts';
 
 export const CLOCK = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
+/**
+ * One time for every beat of a batch, as when the batch was read: two tabs beating in one batch
+ * get the same instant, so their spans overlap exactly (clock_timestamp() moves between rows).
+ */
+const STATEMENT_CLOCK = '(extract(epoch FROM statement_timestamp()) * 1000)::bigint';
 
 interface AuthColumns {
   now: string;
@@ -98,7 +103,7 @@ export async function appendBeats(
     await pool.query({
       name: 'dwell-beat-append',
       text: `INSERT INTO beat_journal (session_pk, at, seq, engaged_ms, visible_ms, url, scroll, final, sections)
-        SELECT session_pk, ${CLOCK}, seq, engaged_ms, visible_ms, url, scroll, final, sections
+        SELECT session_pk, ${STATEMENT_CLOCK}, seq, engaged_ms, visible_ms, url, scroll, final, sections
         FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::real[],
           $7::bool[], $8::text[]) WITH ORDINALITY
           AS j(session_pk, seq, engaged_ms, visible_ms, url, scroll, final, sections, n)
