@@ -19,6 +19,7 @@ const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
     6: '407e5eabfc0d2c37',
     7: '116c17d3599310cd',
     8: '3c008bd55afb5d97',
+    10: 'dfe64c1dc68806c6',
   },
   postgres: {
     1: '0323294065512e1f',
@@ -47,9 +48,19 @@ for (const [engine, list] of [
       }
     });
 
+    it('are all frozen here, so a new one is a deliberate line in this file', () => {
+      assert.deepEqual(
+        list.map((m) => m.version),
+        Object.keys(SHIPPED[engine]).map(Number),
+      );
+    });
+
     it('are numbered once each, in order', () => {
       const versions = list.map((m) => m.version);
-      assert.deepEqual(versions, [...new Set(versions)].sort((a, b) => a - b));
+      assert.deepEqual(
+        versions,
+        [...new Set(versions)].sort((a, b) => a - b),
+      );
     });
   });
 }
