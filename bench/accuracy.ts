@@ -4,9 +4,9 @@
 // against the truth, as markdown tables.
 //
 // Time is scaled down SCALE times for every client alike: Dwell's interval (15 s → 0.75 s), its
-// quiet-stretch cut-offs (idle 5 min → 15 s, grace 15 s → 0.75 s), BIO.RE's 30 s PATCH (→ 1.5 s), the
+// quiet-stretch cut-offs (idle 5 min → 15 s, grace 30 s → 1.5 s), BIO.RE's 30 s PATCH (→ 1.5 s), the
 // blueprint's 3-minute ping (→ 9 s), and every stretch of every visit. Dwell runs three times, once
-// per setting of its quiet rule (docs/tracker.md, "Quiet stretches"): the default, a 30 s grace, and
+// per setting of its quiet rule (docs/tracker.md, "Quiet stretches"): the default, a 15 s grace, and
 // grace = idle = 5 min, which is the flat cut-off Dwell had before (no focus rule either).
 //
 // The truth is taken from the page's own clock: an inline script in <head> stamps the moment the
@@ -42,7 +42,7 @@ const SEED = Number(process.env.SEED ?? 42);
 
 type Kind = 'read' | 'still' | 'video' | 'hidden' | 'gone' | 'app';
 type Stretch = { kind: Kind; ms: number };
-const DWELL = ['dwell', 'dwell-grace-30s', 'dwell-flat'] as const;
+const DWELL = ['dwell', 'dwell-grace-15s', 'dwell-flat'] as const;
 type Client = (typeof DWELL)[number] | 'bio.re' | 'blueprint';
 
 /**
@@ -308,8 +308,8 @@ async function main() {
   });
   // Each Dwell setting as data-grace and data-idle, scaled.
   const settings: Record<(typeof DWELL)[number], [grace: number, idle: number]> = {
-    dwell: [15_000, 300_000],
-    'dwell-grace-30s': [30_000, 300_000],
+    dwell: [30_000, 300_000],
+    'dwell-grace-15s': [15_000, 300_000],
     'dwell-flat': [300_000, 300_000],
   };
   const site = await startSite((path) => {
@@ -358,15 +358,15 @@ async function main() {
   await Promise.all([server.close(), site.close()]);
 
   const names: Record<Client, string> = {
-    dwell: "Dwell's tracker (defaults: grace 15 s, idle 5 min)",
-    'dwell-grace-30s': "Dwell's tracker, `data-grace` 30 s",
+    dwell: "Dwell's tracker (defaults: grace 30 s, idle 5 min)",
+    'dwell-grace-15s': "Dwell's tracker, `data-grace` 15 s",
     'dwell-flat': "Dwell's tracker, grace = idle = 5 min (the flat cut-off before #15)",
     'bio.re': 'BIO.RE seed (PATCH every 30 s while visible)',
     blueprint: 'Blueprint seed (ping every 3 min to /api/session-heartbeat)',
   };
   const short: Record<(typeof DWELL)[number], string> = {
-    dwell: 'grace 15 s, idle 5 min',
-    'dwell-grace-30s': 'grace 30 s, idle 5 min',
+    dwell: 'grace 30 s, idle 5 min',
+    'dwell-grace-15s': 'grace 15 s, idle 5 min',
     'dwell-flat': 'flat 5 min',
   };
   const scaled = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

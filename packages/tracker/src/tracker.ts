@@ -15,7 +15,7 @@ export interface Options {
   /**
    * The part of a quiet stretch counted when nothing says the reader stayed (the tab hidden or closed,
    * the mouse moved after it, focus came back), and how long an unfocused window (another app in
-   * front) counts after its last sign of a reader. 0 turns it off. Default: 15 s (docs/tracker.md
+   * front) counts after its last sign of a reader. 0 turns it off. Default: 30 s (docs/tracker.md
    * says why).
    */
   grace?: number | string | undefined;
@@ -352,7 +352,7 @@ export const start = (options: Options = {}): (() => void) => {
     if (!running) {
       idle = +(options.idle ?? 300_000) || Infinity;
       // No quiet stretch ever counts beyond idle: a page that set only data-idle keeps its promise.
-      grace = Math.min(+(options.grace ?? 15_000) || Infinity, idle);
+      grace = Math.min(+(options.grace ?? 30_000) || Infinity, idle);
       debug = options.debug ?? false;
       // A missing key, unreadable storage or bad JSON throws: whatever was read so far stands.
       try {
