@@ -26,9 +26,10 @@ export interface ComponentProps extends Options {
   interval?: number | undefined;
 }
 
-export const trackerOptions = ({ api, idle, debug, sessionCookie }: ComponentProps): Options => ({
+export const trackerOptions = ({ api, idle, grace, debug, sessionCookie }: ComponentProps): Options => ({
   api,
   idle,
+  grace,
   debug,
   sessionCookie,
 });
