@@ -19,6 +19,7 @@ import type {
 } from '../gate-types.ts';
 import { GroupCommit } from '../group-commit.ts';
 import { pendingMigrations } from '../migration.ts';
+import * as shared from '../queries/index.ts';
 import type {
   ImportedSession,
   LiveSession,
@@ -49,6 +50,7 @@ import type {
   Store,
 } from '../types.ts';
 import { appendBeats, CLOCK, DatabaseClock } from './append.ts';
+import { PostgresDb } from './db.ts';
 import { FOLD_CHUNK, foldChunk } from './fold.ts';
 import * as gate from './gate.ts';
 import { migrations } from './migrations.ts';
@@ -85,12 +87,15 @@ export class PostgresStore implements Store {
   private foldedSinceVacuum = 0;
   private readonly listeners = new FoldListeners();
   private readonly directory = new SessionDirectory();
+  /** The shared queries' way in (sql.ts). */
+  private readonly db: PostgresDb;
   private readonly clock = new DatabaseClock();
   private readonly chunk: number;
   private readonly foldEveryMs: number;
 
   constructor(options: PostgresStoreOptions) {
     this.pool = createPool(options);
+    this.db = new PostgresDb(this.pool);
     this.rules = options.rules;
     this.schema = options.schema;
     this.chunk = options.foldChunk ?? FOLD_CHUNK;
@@ -293,7 +298,7 @@ export class PostgresStore implements Store {
   // The query API, the CLI and the dashboard (QueryStore): one query per file in queries/.
   async listSessions(filter: SessionFilter, limit: number, cursor?: string): Promise<SessionPage> {
     await this.fold();
-    return guardPg(() => query.listSessions(this.pool, filter, limit, cursor));
+    return guardPg(() => shared.listSessions(this.db, filter, limit, cursor));
   }
   async listVisitors(visitors: VisitorQuery): Promise<VisitorList> {
     await this.foldRollups();
@@ -306,11 +311,11 @@ export class PostgresStore implements Store {
   }
   async getPageSections(sections: PageSectionsQuery): Promise<PageSections> {
     await this.fold();
-    return guardPg(() => query.getPageSections(this.pool, sections));
+    return guardPg(() => shared.getPageSections(this.db, sections));
   }
   async listLiveSessions(since: number, limit: number): Promise<LiveSession[]> {
     await this.fold();
-    return guardPg(() => query.listLiveSessions(this.pool, since, limit));
+    return guardPg(() => shared.listLiveSessions(this.db, since, limit));
   }
   async *exportSessions(
     filter: SessionFilter,

@@ -19,6 +19,7 @@ import type {
 } from '../gate-types.ts';
 import { GroupCommit } from '../group-commit.ts';
 import { journalValues } from '../journal.ts';
+import * as shared from '../queries/index.ts';
 import type {
   ImportedSession,
   LiveSession,
@@ -49,6 +50,7 @@ import type {
   Store,
 } from '../types.ts';
 import { Checkpointer, type CheckpointOptions } from './checkpointer.ts';
+import { SqliteDb } from './db.ts';
 import { createChunkFold, FOLD_CHUNK } from './fold.ts';
 import * as gate from './gate.ts';
 import { applyMigrations, openDatabase, type SqliteOptions } from './open.ts';
@@ -92,6 +94,8 @@ export class SqliteStore implements Store {
   private readonly checkpointOptions: CheckpointOptions | undefined;
   private readonly listeners = new FoldListeners();
   private readonly directory = new SessionDirectory();
+  /** The shared queries' way in (sql.ts). */
+  private readonly queries: SqliteDb;
   private readonly chunk: number;
   private readonly foldEveryMs: number;
   /** Appends a batch of beats in one transaction; built once, it runs for every flush. */
@@ -100,6 +104,7 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     this.db = openDatabase(options);
+    this.queries = new SqliteDb(this.db);
     this.path = options.path;
     this.checkpointOptions = options.checkpoint;
     this.rules = options.rules;
@@ -329,7 +334,7 @@ export class SqliteStore implements Store {
   // The query API, the CLI and the dashboard (QueryStore): one query per file in queries/.
   async listSessions(filter: SessionFilter, limit: number, cursor?: string): Promise<SessionPage> {
     this.foldNow();
-    return guard(() => query.listSessions(this.db, filter, limit, cursor));
+    return guardAsync(() => shared.listSessions(this.queries, filter, limit, cursor));
   }
   async listVisitors(visitors: VisitorQuery): Promise<VisitorList> {
     this.foldNow();
@@ -341,11 +346,11 @@ export class SqliteStore implements Store {
   }
   async getPageSections(sections: PageSectionsQuery): Promise<PageSections> {
     this.foldNow();
-    return guard(() => query.getPageSections(this.db, sections));
+    return guardAsync(() => shared.getPageSections(this.queries, sections));
   }
   async listLiveSessions(since: number, limit: number): Promise<LiveSession[]> {
     this.foldNow();
-    return guard(() => query.listLiveSessions(this.db, since, limit));
+    return guardAsync(() => shared.listLiveSessions(this.queries, since, limit));
   }
   async *exportSessions(
     filter: SessionFilter,
@@ -402,6 +407,17 @@ export class SqliteStore implements Store {
 
 /** SQLite failures that mean "not now" (full disk, locked, I/O) become StoreUnavailableError. */
 const UNAVAILABLE = /^SQLITE_(FULL|BUSY|LOCKED|IOERR|CANTOPEN|READONLY|NOMEM|PROTOCOL)/;
+
+/** guard for the shared queries: SQLite settles their promises at once, failures included. */
+async function guardAsync<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    return guard(() => {
+      throw error;
+    });
+  }
+}
 
 function guard<T>(work: () => T): T {
   try {

@@ -4,8 +4,9 @@
 // and as the SQLite engine's export-sessions-csv.ts; the store contract suite compares all three.
 
 import type pg from 'pg';
+import { sessionWhere } from '../../queries/session-filter.ts';
 import type { SessionFilter } from '../../query-types.ts';
-import { SqlParams, sessionWhere } from './session-filter.ts';
+import { compile, postgresDialect, raw, sql } from '../../sql.ts';
 
 const BATCH = 5_000;
 
@@ -36,30 +37,30 @@ export async function* exportSessionsCsv(
 ): AsyncGenerator<string> {
   let position = { startedAt: filter.from ?? Number.MIN_SAFE_INTEGER, pk: 0 };
   for (;;) {
-    const params = new SqlParams();
     // The lower bound on started_at is the keyset position alone, so the index seeks straight to it.
-    const where = sessionWhere({ ...filter, from: undefined }, params);
-    const status = `CASE WHEN s.ended_at IS NOT NULL THEN 'ended'
-      WHEN ${params.add(context.now)}::bigint - s.last_activity_at > ${params.add(context.timeoutMs)}::bigint
+    const where = sessionWhere({ ...filter, from: undefined }, postgresDialect);
+    const status = sql`CASE WHEN s.ended_at IS NOT NULL THEN 'ended'
+      WHEN ${context.now}::bigint - s.last_activity_at > ${context.timeoutMs}::bigint
         THEN 'expired' ELSE 'active' END`;
-    const { rows } = await db.query<Batch>(
-      `WITH batch AS (
+    const query = compile(
+      sql`WITH batch AS (
          SELECT s.started_at, s.pk,
-           ${csv('s.id')} || ',' || ${status} || ',' || ${iso('s.started_at')} || ',' ||
-           ${iso('s.last_activity_at')} || ',' || coalesce(${iso('s.ended_at')}, '') || ',' ||
+           ${raw(csv('s.id'))} || ',' || ${status} || ',' || ${raw(iso('s.started_at'))} || ',' ||
+           ${raw(iso('s.last_activity_at'))} || ',' || coalesce(${raw(iso('s.ended_at'))}, '') || ',' ||
            s.engaged_ms || ',' || coalesce(s.visible_ms::text, '') || ',' ||
-           greatest(0, s.last_activity_at - s.started_at) / 1000 || ',' || s.beats || ',' || ${csv('s.email')} || ',' ||
-           ${csv('s.visitor_id')} || ',' || ${csv('s.entry_url')} || ',' || ${csv('s.referrer')} || chr(13) || chr(10)
+           greatest(0, s.last_activity_at - s.started_at) / 1000 || ',' || s.beats || ',' || ${raw(csv('s.email'))} || ',' ||
+           ${raw(csv('s.visitor_id'))} || ',' || ${raw(csv('s.entry_url'))} || ',' || ${raw(csv('s.referrer'))} || chr(13) || chr(10)
              AS line
          FROM sessions s WHERE ${where}
-           AND (s.started_at, s.pk) > (${params.add(position.startedAt)}::bigint, ${params.add(position.pk)}::bigint)
+           AND (s.started_at, s.pk) > (${position.startedAt}::bigint, ${position.pk}::bigint)
          ORDER BY s.started_at, s.pk LIMIT ${BATCH})
        SELECT string_agg(line, '' ORDER BY started_at, pk) AS chunk, count(*)::int AS rows,
          (array_agg(started_at ORDER BY started_at DESC, pk DESC))[1] AS last_started_at,
          (array_agg(pk ORDER BY started_at DESC, pk DESC))[1] AS last_pk
        FROM batch`,
-      params.values,
+      postgresDialect,
     );
+    const { rows } = await db.query<Batch>(query.text, query.values);
     const batch = rows[0];
     if (!batch || batch.rows === 0 || batch.chunk === null) return;
     yield batch.chunk;

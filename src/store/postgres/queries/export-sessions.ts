@@ -3,10 +3,12 @@
 // so the beats that keep coming are never starved of one.
 
 import type pg from 'pg';
+import { sessionWhere } from '../../queries/session-filter.ts';
+import { pagesOf, SESSION_COLUMNS, type SessionRow, toSessionRecord } from '../../queries/session-rows.ts';
 import type { SessionFilter } from '../../query-types.ts';
+import { sql } from '../../sql.ts';
 import type { PageTotal, SessionRecord } from '../../types.ts';
-import { SqlParams, sessionWhere } from './session-filter.ts';
-import { pagesOf, SESSION_COLUMNS, type SessionRow, toSessionRecord } from './session-rows.ts';
+import { PostgresDb } from '../db.ts';
 
 const BATCH = 5_000;
 
@@ -16,22 +18,21 @@ export async function* exportSessions(
   options: { pages?: boolean } = {},
 ): AsyncGenerator<SessionRecord[]> {
   let position = { startedAt: filter.from ?? Number.MIN_SAFE_INTEGER, pk: 0 };
+  const query = new PostgresDb(db);
+  // The lower bound on started_at is the keyset position alone, so the index seeks straight to it.
+  const where = sessionWhere({ ...filter, from: undefined }, query.dialect);
   for (;;) {
-    const params = new SqlParams();
-    // The lower bound on started_at is the keyset position alone, so the index seeks straight to it.
-    const where = sessionWhere({ ...filter, from: undefined }, params);
-    const { rows } = await db.query<SessionRow>(
-      `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE ${where}
-         AND (s.started_at, s.pk) > (${params.add(position.startedAt)}::bigint, ${params.add(position.pk)}::bigint)
-       ORDER BY s.started_at, s.pk LIMIT ${BATCH}`,
-      params.values,
+    const rows = await query.all<SessionRow>(
+      sql`SELECT ${SESSION_COLUMNS} FROM sessions s WHERE ${where}
+          AND (s.started_at, s.pk) > (${position.startedAt}::bigint, ${position.pk}::bigint)
+        ORDER BY s.started_at, s.pk LIMIT ${BATCH}`,
     );
     if (rows.length === 0) return;
     const pages: Map<number, PageTotal[]> =
       options.pages === false
         ? new Map()
         : await pagesOf(
-            db,
+            query,
             rows.map((r) => r.pk),
           );
     yield rows.map((r) => toSessionRecord(r, pages.get(r.pk) ?? []));

@@ -6,10 +6,19 @@ import type pg from 'pg';
 import { personKeySql } from '../../person-key.ts';
 import type { Stats, StatsQuery } from '../../query-types.ts';
 import { assembleStats, DAY_MS, type Distribution, dayRange } from '../../stats-math.ts';
-import { SqlParams } from './session-filter.ts';
 
 const TOP_PAGES = 100;
 const WHO = personKeySql('s');
+
+/** Positional parameters ($1, $2, …) collected while a statement is built. */
+class SqlParams {
+  readonly values: unknown[] = [];
+  /** Binds `value` and returns its placeholder. */
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
 
 export async function getStats(db: pg.Pool, query: StatsQuery): Promise<Stats> {
   return query.email === undefined && query.url === undefined

@@ -3,8 +3,9 @@
 // Same columns and escaping as csvRow in src/query/present.ts; the tests compare the two.
 
 import type Database from 'better-sqlite3';
+import { sessionWhere } from '../../queries/session-filter.ts';
 import type { SessionFilter } from '../../query-types.ts';
-import { sessionWhere } from './session-filter.ts';
+import { compile, sqliteDialect } from '../../sql.ts';
 
 const BATCH = 5_000;
 
@@ -36,21 +37,22 @@ export function* exportSessionsCsv(
   filter: SessionFilter,
   context: { now: number; timeoutMs: number },
 ): Generator<string> {
-  const where = sessionWhere({ ...filter, from: undefined });
+  // Positional values for the filter's placeholders, then the named ones below (better-sqlite3 binds both).
+  const where = compile(sessionWhere({ ...filter, from: undefined }, sqliteDialect), sqliteDialect);
   const statement = db
     .prepare(
       `SELECT s.pk, s.started_at, s.last_activity_at, s.ended_at, s.engaged_ms, s.visible_ms, s.beats,
          ${csv('s.id')} || ',' || CASE WHEN s.ended_at IS NOT NULL THEN 'ended'
            WHEN @now - s.last_activity_at > @timeoutMs THEN 'expired' ELSE 'active' END,
          ${csv('s.email')} || ',' || ${csv('s.visitor_id')} || ',' || ${csv('s.entry_url')} || ',' || ${csv('s.referrer')}
-       FROM sessions s WHERE ${where.sql}
+       FROM sessions s WHERE ${where.text}
          AND s.started_at >= @aStartedAt AND (s.started_at > @aStartedAt OR s.pk > @aPk)
        ORDER BY s.started_at, s.pk LIMIT ${BATCH}`,
     )
     .raw();
   let position = { aStartedAt: filter.from ?? Number.MIN_SAFE_INTEGER, aPk: 0 };
   for (;;) {
-    const rows = statement.all({ ...where.params, ...context, ...position }) as Row[];
+    const rows = statement.all(...where.values, { ...context, ...position }) as Row[];
     if (rows.length === 0) return;
     let chunk = '';
     for (const [, startedAt, last, ended, engaged, visible, beats, head, tail] of rows) {

@@ -4,10 +4,12 @@
 // order) that is one sequential range scan of session_pages instead of a lookup per session.
 
 import type Database from 'better-sqlite3';
+import { sessionWhere } from '../../queries/session-filter.ts';
+import { SESSION_COLUMNS_TEXT, type SessionRow, toSessionRecord } from '../../queries/session-rows.ts';
 import type { SessionFilter } from '../../query-types.ts';
+import { attachSections } from '../../session-row.ts';
+import { compile, sqliteDialect } from '../../sql.ts';
 import type { PageTotal, SessionRecord } from '../../types.ts';
-import { sessionWhere } from './session-filter.ts';
-import { addSections, SESSION_COLUMNS, type SessionRow, toSessionRecord } from './session-rows.ts';
 
 const BATCH = 5_000;
 
@@ -59,10 +61,11 @@ export function* exportSessions(
   options: { pages?: boolean } = {},
 ): Generator<SessionRecord[]> {
   // The lower bound on started_at is the keyset position alone, so SQLite seeks straight to it.
-  const where = sessionWhere({ ...filter, from: undefined });
+  // Positional values for the filter's placeholders, then the named ones below (better-sqlite3 binds both).
+  const where = compile(sessionWhere({ ...filter, from: undefined }, sqliteDialect), sqliteDialect);
   const sessions = db
     .prepare(
-      `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE ${where.sql}
+      `SELECT ${SESSION_COLUMNS_TEXT} FROM sessions s WHERE ${where.text}
          AND s.started_at >= @aStartedAt AND (s.started_at > @aStartedAt OR s.pk > @aPk)
        ORDER BY s.started_at, s.pk LIMIT ${BATCH}`,
     )
@@ -80,7 +83,7 @@ export function* exportSessions(
     .raw();
   let position = { aStartedAt: filter.from ?? Number.MIN_SAFE_INTEGER, aPk: 0 };
   for (;;) {
-    const rows = (sessions.all({ ...where.params, ...position }) as RawRow[]).map(fromRaw);
+    const rows = (sessions.all(...where.values, position) as RawRow[]).map(fromRaw);
     if (rows.length === 0) return;
     const pages = new Map<number, PageTotal[]>();
     if (options.pages !== false) {
@@ -106,4 +109,16 @@ export function* exportSessions(
     position = { aStartedAt: last.started_at, aPk: last.pk };
     if (rows.length < BATCH) return;
   }
+}
+
+/** Gives every page of these sessions its sections (issue #17), in page order; [] where none. */
+function addSections(db: Database.Database, byPk: Map<number, PageTotal[]>): void {
+  const rows = db
+    .prepare(
+      `SELECT session_pk, url, name, engaged_ms FROM session_sections
+       WHERE session_pk IN (SELECT value FROM json_each(?)) ORDER BY session_pk, url, position, name`,
+    )
+    .raw()
+    .all(JSON.stringify([...byPk.keys()])) as [number, string, string, number][];
+  attachSections(byPk, rows);
 }

@@ -1,9 +1,9 @@
 // Sessions newest first, filtered, with keyset pagination: the cursor is the (started_at, pk) of
-// the last row returned, in the same format as SQLite's, so a page costs the same on every screen.
+// the last row returned, so a page costs the same on the first screen and the thousandth.
 
-import type pg from 'pg';
-import { InvalidCursorError, type SessionFilter, type SessionPage } from '../../query-types.ts';
-import { SqlParams, sessionWhere } from './session-filter.ts';
+import { InvalidCursorError, type SessionFilter, type SessionPage } from '../query-types.ts';
+import { type Db, raw, sql } from '../sql.ts';
+import { sessionWhere } from './session-filter.ts';
 import { SESSION_COLUMNS, type SessionRow, withPages } from './session-rows.ts';
 
 export function encodeCursor(startedAt: number, pk: number): string {
@@ -17,22 +17,19 @@ export function decodeCursor(cursor: string): { startedAt: number; pk: number } 
 }
 
 export async function listSessions(
-  db: pg.Pool,
+  db: Db,
   filter: SessionFilter,
   limit: number,
   cursor?: string,
 ): Promise<SessionPage> {
-  const params = new SqlParams();
-  const where = sessionWhere(filter, params);
-  let after = '';
+  let after = raw('');
   if (cursor !== undefined) {
-    const position = decodeCursor(cursor);
-    after = `AND (s.started_at, s.pk) < (${params.add(position.startedAt)}::bigint, ${params.add(position.pk)}::bigint)`;
+    const { startedAt, pk } = decodeCursor(cursor);
+    after = sql`AND s.started_at <= ${startedAt} AND (s.started_at < ${startedAt} OR s.pk < ${pk})`;
   }
-  const { rows } = await db.query<SessionRow>(
-    `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE ${where} ${after}
-     ORDER BY s.started_at DESC, s.pk DESC LIMIT ${params.add(limit + 1)}`,
-    params.values,
+  const rows = await db.all<SessionRow>(
+    sql`SELECT ${SESSION_COLUMNS} FROM sessions s WHERE ${sessionWhere(filter, db.dialect)} ${after}
+      ORDER BY s.started_at DESC, s.pk DESC LIMIT ${limit + 1}`,
   );
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
