@@ -120,7 +120,9 @@ const openBeat = (): Beat => {
   const beat =
     queue.find((b) => !b.seq && b.url === url) ||
     queue[19] ||
-    queue[queue.push({ engagedMs: 0, visibleMs: 0, url }) - 1]!;
+    queue[queue.push({ engagedMs: 0, url } as Beat) - 1]!;
+  // Also a beat queued by a tracker from before visible time (a tab offline across the upgrade).
+  beat.visibleMs ||= 0;
   beat.scroll = depth;
   return beat;
 };
