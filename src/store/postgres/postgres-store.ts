@@ -307,7 +307,7 @@ export class PostgresStore implements Store {
   async getStats(stats: StatsQuery): Promise<Stats> {
     if (stats.email === undefined && stats.url === undefined) await this.foldRollups();
     else await this.fold();
-    return guardPg(() => query.getStats(this.pool, stats));
+    return guardPg(() => shared.getStats(this.db, stats));
   }
   async getPageSections(sections: PageSectionsQuery): Promise<PageSections> {
     await this.fold();

@@ -342,7 +342,7 @@ export class SqliteStore implements Store {
   }
   async getStats(stats: StatsQuery): Promise<Stats> {
     this.foldNow();
-    return guard(() => query.getStats(this.db, stats));
+    return guardAsync(() => shared.getStats(this.queries, stats));
   }
   async getPageSections(sections: PageSectionsQuery): Promise<PageSections> {
     this.foldNow();

@@ -2,7 +2,6 @@
 
 export { exportSessions } from './export-sessions.ts';
 export { exportSessionsCsv } from './export-sessions-csv.ts';
-export { getStats } from './get-stats.ts';
 export { importSessions } from './import-sessions.ts';
 export { listVisitors } from './list-visitors.ts';
 export { purgeSessions } from './purge-sessions.ts';
