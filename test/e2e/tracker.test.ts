@@ -245,4 +245,29 @@ describe('tracker in Chromium', { skip }, () => {
     assert.ok(scroll > 0 && scroll < 100, `deepest scroll recorded (${scroll}%)`);
     await context.close();
   });
+
+  it('starts a new session by itself once the timeout has passed since its last acknowledged beat', async () => {
+    const { context, page, id } = await visit();
+    // The server answered the start (and maybe beats): the tab remembers when, with the timeout.
+    await page.waitForFunction(`JSON.parse(sessionStorage.getItem('dwell')).a > 0`, undefined, {
+      polling: 50,
+    });
+    // A tab left for longer than the timeout (30 min here): the next page load continues the visit
+    // from sessionStorage, as after a real gap, but the session it had may be expired server-side.
+    // (Rewritten before the page's scripts run: the old page saves its state again on pagehide.)
+    await page.addInitScript(`(() => {
+      const s = JSON.parse(sessionStorage.getItem('dwell'));
+      s.a = Date.now() - s.timeout - 1000;
+      sessionStorage.setItem('dwell', JSON.stringify(s));
+    })()`);
+    await page.reload();
+    const next = await page.waitForFunction(
+      `(() => { const s = JSON.parse(sessionStorage.getItem('dwell') || 'null'); return s && s.id && s.id !== ${JSON.stringify(id)} ? s.id : null })()`,
+      undefined,
+      { timeout: 5000, polling: 50 },
+    );
+    const fresh = (await next.jsonValue()) as string;
+    assert.ok(await server.store.getSession(fresh), 'the new session was started on the server');
+    await context.close();
+  });
 });
