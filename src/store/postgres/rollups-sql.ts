@@ -9,11 +9,11 @@
 // plain inserts, which never wait on one another — and the fold (rollup-fold.ts) applies them in
 // bulk under an advisory lock: every second, and before every read of the rollups, so a query never
 // sees them stale. Triggers append them for rows inserted, deleted or moved to another person
-// (starts, imports, purges); a beat's updates of a session and its page totals are appended by the
-// beat's own statement (beat-batch.ts). Statement triggers on every UPDATE (old and new rows copied
+// (starts, imports, purges); the fold's updates of a session and its page totals are appended by
+// the fold's own statement (fold.ts). Statement triggers on every UPDATE (old and new rows copied
 // into transition tables and joined) cost the beat path a quarter of its beats/s in an A/B, twice
-// what the statement's own appends cost, and the beat's statement already knows both sides. Beats
-// are the only writer of engaged time, last activity and page time, and the property test
+// what the statement's own appends cost, and the fold's statement already knows both sides. The
+// fold is the only writer of engaged time, last activity and page time, and the property test
 // (test/store/postgres-rollups.test.ts) holds both routes to a rebuild.
 //
 // A session delta moves one session from its old state to its new one: old_ms NULL means it did not
