@@ -27,20 +27,24 @@ export function createChunkFold(db: Database.Database, sql: Statements, rules: A
     const raw = sql.selectJournal.all(limit) as JournalColumns[];
     if (raw.length === 0) return { count: 0, folded: [] };
     const entries = raw.map(toJournalEntry);
+    // The chunk's sessions, their people's visitor ids and their existing pages: one read each.
+    const pks = JSON.stringify([...new Set(entries.map((e) => e.sessionPk))]);
     const rows = new Map<number, FoldSession>();
     const people = new Map<number, string | null>();
-    for (const { sessionPk } of entries) {
-      if (rows.has(sessionPk)) continue;
-      const row = sql.selectForFold.get(sessionPk) as SessionColumns | undefined;
-      if (!row) continue;
-      rows.set(sessionPk, { ...toSessionRow(row), id: row.id });
-      people.set(sessionPk, personKey(row.email, row.visitor_id));
+    for (const row of sql.selectForFold.all(pks) as SessionColumns[]) {
+      rows.set(row.pk, { ...toSessionRow(row), id: row.id });
+      people.set(row.pk, personKey(row.email, row.visitor_id));
     }
+    const whos = [...new Set(people.values())].filter((who) => who !== null);
+    const vids = new Map(sql.selectVids.all(JSON.stringify(whos)) as [string, number][]);
+    const pagesBefore = new Set(
+      (sql.selectPageKeys.all(pks) as [number, string][]).map(([pk, url]) => `${pk}\u0000${url}`),
+    );
     const writes = planFold(rows, entries, rules);
     for (const [pk, { next, read }] of writes.sessions) {
       if (next.engagedMs !== read.engagedMs || next.lastActivityAt !== read.lastActivityAt) {
         const who = people.get(pk) ?? null;
-        const vid = who === null ? null : (sql.selectVid.get(who) ?? null);
+        const vid = who === null ? null : (vids.get(who) ?? null);
         sql.appendRollupDelta.run(
           dayOf(next.startedAt),
           vid,
@@ -68,8 +72,8 @@ export function createChunkFold(db: Database.Database, sql: Statements, rules: A
     // A new page row is counted by its insert trigger; time added to an existing one, here, summed
     // per (day, url) over the chunk.
     const pageTime = new Map<string, { day: number; url: string; ms: number }>();
-    for (const page of writes.pages.values()) {
-      if (page.creditedMs !== 0 && sql.pageExists.get(page.pk, page.url)) {
+    for (const [key, page] of writes.pages) {
+      if (page.creditedMs !== 0 && pagesBefore.has(key)) {
         const day = dayOf(rows.get(page.pk)!.startedAt);
         const key = `${day}\u0000${page.url}`;
         const sum = pageTime.get(key) ?? { day, url: page.url, ms: 0 };

@@ -23,13 +23,19 @@ export function prepareStatements(db: Database.Database) {
     selectForFold: db.prepare(`
       SELECT pk, id, token_hash, cookie_only, started_at, last_activity_at, ended_at, engaged_ms, visible_ms,
         measured, last_seq, beats, current_url, span_url, span_start, span_end, email, visitor_id
-      FROM sessions WHERE pk = ?`),
+      FROM sessions WHERE pk IN (SELECT value FROM json_each(?))`),
     // The fold's rollup deltas (fold.ts; before migration 10 triggers wrote them beat by beat).
-    selectVid: db.prepare('SELECT vid FROM visitors WHERE who = ?').pluck(),
+    selectVids: db
+      .prepare('SELECT who, vid FROM visitors WHERE who IN (SELECT value FROM json_each(?))')
+      .raw(),
     appendRollupDelta: db.prepare(
       'INSERT INTO rollup_pending (day, vid, old_ms, new_ms, last_at) VALUES (?, ?, ?, ?, ?)',
     ),
-    pageExists: db.prepare('SELECT 1 FROM session_pages WHERE session_pk = ? AND url = ?').pluck(),
+    selectPageKeys: db
+      .prepare(
+        'SELECT session_pk, url FROM session_pages WHERE session_pk IN (SELECT value FROM json_each(?))',
+      )
+      .raw(),
     addPageTime: db.prepare('UPDATE rollup_pages SET engaged_ms = engaged_ms + ? WHERE day = ? AND url = ?'),
     updateAfterFold: db.prepare(`
       UPDATE sessions SET last_activity_at = @lastActivityAt, ended_at = @endedAt, engaged_ms = @engagedMs,
