@@ -9,7 +9,8 @@
 // With BENCH_SESSIONS (default 1,000,000) stored and BENCH_ACTIVE (100,000) receiving beats, over
 // BENCH_ROUNDS (3) interleaved rounds of BENCH_SECONDS (10) per server; each figure is the median.
 // A reference row, Fastify with the route alone and no store, shows what the framework leaves.
-// Results go to bench/results.json.
+// Results go to bench/results.json. BENCH_ONLY=sqlite (or postgres, or any word of the servers'
+// names) runs the matching servers alone, for quick comparisons; it leaves results.json as it is.
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { ACTIVE, median, PG_BASE, ROUNDS, SESSIONS } from './settings.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 64;
+const ONLY = process.env.BENCH_ONLY?.toLowerCase();
 const PG_SCHEMA = 'dwell_bench';
 const PG_URL = `${PG_BASE}${PG_BASE.includes('?') ? '&' : '?'}options=-c%20search_path%3D${PG_SCHEMA}`;
 
@@ -285,19 +287,25 @@ async function main(): Promise<void> {
     process.stdout.write(
       `seeding ${SESSIONS.toLocaleString('en')} sessions (${ACTIVE.toLocaleString('en')} active) into SQLite and PostgreSQL…\n`,
     );
+    // The ceiling rows read the SQLite ids, so SQLite is seeded whenever PostgreSQL is not alone.
+    const seedsSqlite = !ONLY || !'postgresql'.includes(ONLY);
+    const seedsPostgres = !ONLY || /postgres|seed|two/.test(ONLY);
     let started = Date.now();
-    await seedSqlite(sqlitePath, SESSIONS, ACTIVE, sqliteIds, naivePath);
-    process.stdout.write(`  SQLite seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    if (seedsSqlite) {
+      await seedSqlite(sqlitePath, SESSIONS, ACTIVE, sqliteIds, naivePath);
+      process.stdout.write(`  SQLite seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      sqliteJournal = new Database(sqlitePath, { readonly: true });
+    }
     started = Date.now();
-    await seedPostgres(PG_BASE, PG_SCHEMA, SESSIONS, ACTIVE, pgIds);
-    process.stdout.write(`  PostgreSQL seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-
-    sqliteJournal = new Database(sqlitePath, { readonly: true });
-    const sqliteCount = sqliteJournal.prepare('SELECT count(*) FROM beat_journal').pluck();
-    await pgJournal.connect();
+    if (seedsPostgres) {
+      await seedPostgres(PG_BASE, PG_SCHEMA, SESSIONS, ACTIVE, pgIds);
+      process.stdout.write(`  PostgreSQL seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      await pgJournal.connect();
+    }
+    const sqliteCount = sqliteJournal?.prepare('SELECT count(*) FROM beat_journal').pluck();
     const audits: Record<'sqlite' | 'postgres', Audit> = {
       sqlite: {
-        journal: async () => sqliteCount.get() as number,
+        journal: async () => sqliteCount!.get() as number,
       },
       postgres: {
         journal: async () =>
@@ -316,7 +324,7 @@ async function main(): Promise<void> {
       run: () => measure(name, args, env, ids, mode, audit),
     });
     const dwell = ['dist/server/main.js'];
-    const contenders: Contender[] = [
+    const all: Contender[] = [
       serve('bare node:http (ceiling)', ['bench/ingest/bare-server.mjs'], {}, sqliteIds),
       serve('Fastify, route alone, no store (reference)', ['bench/ingest/fastify-server.mjs'], {}, sqliteIds),
       serve(
@@ -353,6 +361,9 @@ async function main(): Promise<void> {
         run: () => measureTwoInstances({ ...common, DATABASE_URL: PG_URL }, pgIds),
       },
     ];
+    const contenders = ONLY
+      ? all.filter((c) => c.name.toLowerCase().includes(ONLY) || c.name.startsWith('bare'))
+      : all;
     // Rounds interleave the servers, so a slow minute of this shared VM hits every row alike rather
     // than one; each row's figure is its median over the rounds.
     const rounds = new Map<string, Result[]>(contenders.map((c) => [c.name, []]));
@@ -364,6 +375,14 @@ async function main(): Promise<void> {
     }
     const results = contenders.map((c) => medianOf(c.name, rounds.get(c.name)!));
 
+    if (ONLY) {
+      process.stdout.write(`\nmedians of ${ROUNDS} interleaved rounds (BENCH_ONLY=${ONLY}):\n`);
+      for (const r of results)
+        process.stdout.write(
+          `  ${r.name}: ${r.requestsPerSec} beats/s, p99 ${r.p99Ms} ms, ${r.rssMb} MB, non-2xx ${r.non2xx}\n`,
+        );
+      return;
+    }
     const byName = (name: string) => results.find((r) => r.name === name)!;
     const ceiling = byName('bare node:http (ceiling)').requestsPerSec;
     for (const r of results) r.ratioToCeiling = Math.round((r.requestsPerSec / ceiling) * 100) / 100;

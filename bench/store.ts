@@ -1,24 +1,23 @@
-// npm run bench:store — the store alone, without HTTP: beats/s and µs per beat of each engine's
-// recordBeat with 1,000,000 sessions stored and 100,000 active, 64 callers each awaiting its beat
-// (as 64 connections do), so beats group-commit as they do in the server. Side by side in one run,
-// in interleaved rounds (BENCH_ROUNDS, default 3; medians):
-//   - SQLite, beats' rollup deltas folded in bulk (migration 4, what runs),
-//   - SQLite with migration 3's beat trigger (three rollups updated per beat), for comparison,
-//   - PostgreSQL.
-// BENCH_SESSIONS, BENCH_ACTIVE and BENCH_BEATS (per round, default 60,000) change the sizes.
+// npm run bench:store — the engine alone, without HTTP, in its two halves: how fast the request
+// path appends beats (64 callers each awaiting its beat, as 64 connections do, so beats
+// group-commit as they do in the server) and how fast the fold turns them into sessions, pages and
+// rollups, in µs per beat, with 1,000,000 sessions stored and 100,000 active. SQLite and
+// PostgreSQL side by side in interleaved rounds (BENCH_ROUNDS, default 3; medians).
+// BENCH_SESSIONS, BENCH_ACTIVE and BENCH_BEATS (per round, default 60,000) change the sizes;
+// BENCH_ENGINES=sqlite runs one engine. Profile a half with `node --cpu-prof --import tsx`.
 
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
-import { beatTriggerV3 } from '../src/store/sqlite/rollups-sql.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../src/store/types.ts';
 import { seedPostgres, seedSqlite } from './ingest/seed.ts';
 import { ACTIVE, median, PG_BASE, ROUNDS, SESSIONS } from './settings.ts';
 
 const BEATS = Number(process.env.BENCH_BEATS ?? 60_000);
+const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
 const CALLERS = 64;
 const PG_SCHEMA = 'dwell_bench_store';
 // A long timeout: the seeded sessions must stay open however long the run takes.
@@ -43,8 +42,8 @@ function readActive(idsFile: string): Active[] {
     });
 }
 
-/** `beats` beats from 64 concurrent callers on random active sessions; returns beats/s. */
-async function drive(store: Store, active: Active[], beats: number): Promise<number> {
+/** `beats` beats from 64 concurrent callers on random active sessions; returns µs per beat. */
+async function append(store: Store, active: Active[], beats: number): Promise<number> {
   let left = beats;
   const caller = async () => {
     while (left-- > 0) {
@@ -62,80 +61,102 @@ async function drive(store: Store, active: Active[], beats: number): Promise<num
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: CALLERS }, caller));
-  return beats / ((performance.now() - started) / 1000);
+  return ((performance.now() - started) * 1000) / beats;
+}
+
+/** Folds everything journaled; returns µs per beat folded. */
+async function fold(store: Store, beats: number): Promise<number> {
+  const started = performance.now();
+  const folded = await store.fold();
+  if (folded !== beats) throw new Error(`folded ${folded} beats, expected ${beats}`);
+  return ((performance.now() - started) * 1000) / beats;
+}
+
+interface Figures {
+  appendUs: number;
+  foldUs: number;
 }
 
 interface Contender {
   name: string;
-  run: () => Promise<number>;
+  run: () => Promise<Figures>;
+}
+
+/** A warm-up, then the timed halves: append BEATS beats with no fold, then fold them. */
+async function measure(store: Store, active: Active[]): Promise<Figures> {
+  await append(store, active, 5_000);
+  await store.fold();
+  const appendUs = await append(store, active, BEATS);
+  return { appendUs, foldUs: await fold(store, BEATS) };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'dwell-bench-store-'));
 try {
-  const seeded = join(dir, 'seeded.db');
-  const sqliteIds = join(dir, 'sqlite-ids.txt');
-  const pgIds = join(dir, 'pg-ids.txt');
+  const contenders: Contender[] = [];
   process.stdout.write(
-    `seeding ${SESSIONS.toLocaleString('en')} sessions (${ACTIVE.toLocaleString('en')} active) into SQLite and PostgreSQL…\n`,
+    `seeding ${SESSIONS.toLocaleString('en')} sessions (${ACTIVE.toLocaleString('en')} active) into ${ENGINES.join(' and ')}…\n`,
   );
-  await seedSqlite(seeded, SESSIONS, ACTIVE, sqliteIds);
-  await seedPostgres(PG_BASE, PG_SCHEMA, SESSIONS, ACTIVE, pgIds);
-  const sqliteActive = readActive(sqliteIds);
-  const pgActive = readActive(pgIds);
-
-  /** A fresh copy of the seeded file per run, so every run starts from the same state. */
-  const sqlite = (name: string, prepare?: (store: SqliteStore) => void): Contender => ({
-    name,
-    async run() {
-      const path = join(dir, 'run.db');
-      copyFileSync(seeded, path);
-      const store = new SqliteStore({ path, rules });
-      try {
-        await store.migrate();
-        prepare?.(store);
-        await drive(store, sqliteActive, 5_000);
-        return await drive(store, sqliteActive, BEATS);
-      } finally {
-        await store.close();
-        for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-      }
-    },
-  });
-  const contenders: Contender[] = [
-    sqlite('SQLite, rollup deltas folded in bulk (migration 4)'),
-    sqlite("SQLite, migration 3's per-beat rollup trigger", (store) =>
-      store.db.exec(`DROP TRIGGER sessions_rollup_beat; ${beatTriggerV3}`),
-    ),
-    {
-      name: 'PostgreSQL',
+  if (ENGINES.includes('sqlite')) {
+    const seeded = join(dir, 'seeded.db');
+    const ids = join(dir, 'sqlite-ids.txt');
+    await seedSqlite(seeded, SESSIONS, ACTIVE, ids);
+    const active = readActive(ids);
+    contenders.push({
+      name: 'SQLite',
+      // A fresh copy of the seeded file per run, so every run starts from the same state.
       async run() {
-        const store = new PostgresStore({ url: PG_BASE, schema: PG_SCHEMA, rules });
+        const path = join(dir, 'run.db');
+        copyFileSync(seeded, path);
+        const store = new SqliteStore({ path, rules, foldEveryMs: 0 });
         try {
           await store.migrate();
-          await drive(store, pgActive, 5_000);
-          return await drive(store, pgActive, BEATS);
+          return await measure(store, active);
+        } finally {
+          await store.close();
+          for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+        }
+      },
+    });
+  }
+  if (ENGINES.includes('postgres')) {
+    const ids = join(dir, 'pg-ids.txt');
+    await seedPostgres(PG_BASE, PG_SCHEMA, SESSIONS, ACTIVE, ids);
+    const active = readActive(ids);
+    contenders.push({
+      name: 'PostgreSQL',
+      async run() {
+        const store = new PostgresStore({ url: PG_BASE, schema: PG_SCHEMA, rules, foldEveryMs: 0 });
+        try {
+          await store.migrate();
+          return await measure(store, active);
         } finally {
           await store.close();
         }
       },
-    },
-  ];
+    });
+  }
 
-  const rounds = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  const rounds = new Map<string, Figures[]>(contenders.map((c) => [c.name, []]));
   for (let round = 1; round <= ROUNDS; round++) {
     process.stdout.write(`round ${round} of ${ROUNDS}, ${BEATS.toLocaleString('en')} beats each:\n`);
     for (const contender of contenders) {
-      const rate = await contender.run();
-      rounds.get(contender.name)!.push(rate);
-      process.stdout.write(`  ${contender.name}: ${Math.round(rate).toLocaleString('en')} beats/s\n`);
+      const figures = await contender.run();
+      rounds.get(contender.name)!.push(figures);
+      process.stdout.write(
+        `  ${contender.name}: append ${figures.appendUs.toFixed(1)} µs/beat, fold ${figures.foldUs.toFixed(1)} µs/beat\n`,
+      );
     }
   }
   process.stdout.write(`\nmedians of ${ROUNDS} interleaved rounds (store alone, no HTTP):\n\n`);
-  process.stdout.write('| store | beats/s | µs per beat |\n|---|---:|---:|\n');
+  process.stdout.write(
+    '| engine | append µs/beat | fold µs/beat | both µs/beat | beats/s of one core |\n|---|---:|---:|---:|---:|\n',
+  );
   for (const contender of contenders) {
-    const rate = median(rounds.get(contender.name)!);
+    const figures = rounds.get(contender.name)!;
+    const appendUs = median(figures.map((f) => f.appendUs));
+    const foldUs = median(figures.map((f) => f.foldUs));
     process.stdout.write(
-      `| ${contender.name} | ${Math.round(rate).toLocaleString('en')} | ${(1e6 / rate).toFixed(0)} |\n`,
+      `| ${contender.name} | ${appendUs.toFixed(1)} | ${foldUs.toFixed(1)} | ${(appendUs + foldUs).toFixed(1)} | ${Math.round(1e6 / (appendUs + foldUs)).toLocaleString('en')} |\n`,
     );
   }
 } finally {
