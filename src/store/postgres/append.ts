@@ -1,7 +1,9 @@
 // The request path of the PostgreSQL engine: a batch of beats is authenticated (against the session
 // directory, or the rows when it does not know them) and the accepted ones are appended to the
-// journal in one insert: one or two round trips of prepared statements and no transaction. Nothing here updates a session: the fold does, so
-// instances appending at once never wait on each other's rows.
+// journal in one insert: one or two round trips of prepared statements and no transaction. Nothing
+// here updates a session: the fold does, so instances appending at once never wait on each other's
+// rows. A beat's time is the statement's (STATEMENT_CLOCK), not the `at` of journalValues, which
+// only SQLite's append stores.
 
 import type pg from 'pg';
 import type { AccountingRules } from '../../accounting/credit-beat.ts';

@@ -20,8 +20,10 @@ export function prepareStatements(db: Database.Database) {
     // The fold (fold.ts).
     selectJournal: db.prepare('SELECT * FROM beat_journal ORDER BY id LIMIT ?'),
     deleteJournalThrough: db.prepare('DELETE FROM beat_journal WHERE id <= ?'),
+    // Beats are authorized before they are journaled, so the fold leaves the token hash unread
+    // (a Buffer per row saved).
     selectForFold: db.prepare(`
-      SELECT pk, id, token_hash, cookie_only, started_at, last_activity_at, ended_at, engaged_ms, visible_ms,
+      SELECT pk, id, NULL AS token_hash, 0 AS cookie_only, started_at, last_activity_at, ended_at, engaged_ms, visible_ms,
         measured, last_seq, beats, current_url, span_url, span_start, span_end, email, visitor_id
       FROM sessions WHERE pk IN (SELECT value FROM json_each(?))`),
     // The fold's rollup deltas (fold.ts; before migration 10 triggers wrote them beat by beat).
