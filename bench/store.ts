@@ -4,7 +4,8 @@
 // rollups, in µs per beat, with 1,000,000 sessions stored and 100,000 active. SQLite and
 // PostgreSQL side by side in interleaved rounds (BENCH_ROUNDS, default 3; medians).
 // BENCH_SESSIONS, BENCH_ACTIVE and BENCH_BEATS (per round, default 60,000) change the sizes;
-// BENCH_ENGINES=sqlite runs one engine. Profile a half with `node --cpu-prof --import tsx`.
+// BENCH_ENGINES=sqlite runs one engine. Times are wall-clock in this process: PostgreSQL's own
+// CPU is in its server processes, beside it. Profile with `node --cpu-prof --import tsx bench/store.ts`.
 
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -149,7 +150,7 @@ try {
   }
   process.stdout.write(`\nmedians of ${ROUNDS} interleaved rounds (store alone, no HTTP):\n\n`);
   process.stdout.write(
-    '| engine | append µs/beat | fold µs/beat | both µs/beat | beats/s of one core |\n|---|---:|---:|---:|---:|\n',
+    '| engine | append µs/beat | fold µs/beat | both µs/beat | beats/s at that cost |\n|---|---:|---:|---:|---:|\n',
   );
   for (const contender of contenders) {
     const figures = rounds.get(contender.name)!;
