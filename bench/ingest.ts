@@ -10,10 +10,11 @@
 // BENCH_ROUNDS (3) interleaved rounds of BENCH_SECONDS (10) per server; each figure is the median.
 // A reference row, Fastify with the route alone and no store, shows what the framework leaves.
 // Results go to bench/results.json. BENCH_ONLY=sqlite (or postgres, or any word of the servers'
-// names) runs the matching servers alone, for quick comparisons; it leaves results.json as it is.
+// names) runs the matching servers and the ceiling alone, seeding only their engines, for quick
+// comparisons; it leaves results.json as it is.
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -280,29 +281,13 @@ async function main(): Promise<void> {
   const naivePath = join(dir, 'naive.db');
   const sqliteIds = join(dir, 'sqlite-ids.txt');
   const pgIds = join(dir, 'pg-ids.txt');
+  /** The rows without a store only need ids of the right shape: a copy of whichever engine's. */
+  const ceilingIds = join(dir, 'ceiling-ids.txt');
   const common = { DWELL_ADMIN_TOKEN: ADMIN, DWELL_DATA_DIR: dir };
   let sqliteJournal: Database.Database | undefined;
   const pgJournal = new pg.Client({ connectionString: PG_URL });
   try {
-    process.stdout.write(
-      `seeding ${SESSIONS.toLocaleString('en')} sessions (${ACTIVE.toLocaleString('en')} active) into SQLite and PostgreSQL…\n`,
-    );
-    // The ceiling rows read the SQLite ids, so SQLite is seeded whenever PostgreSQL is not alone.
-    const seedsSqlite = !ONLY || !'postgresql'.includes(ONLY);
-    const seedsPostgres = !ONLY || /postgres|seed|two/.test(ONLY);
-    let started = Date.now();
-    if (seedsSqlite) {
-      await seedSqlite(sqlitePath, SESSIONS, ACTIVE, sqliteIds, naivePath);
-      process.stdout.write(`  SQLite seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-      sqliteJournal = new Database(sqlitePath, { readonly: true });
-    }
-    started = Date.now();
-    if (seedsPostgres) {
-      await seedPostgres(PG_BASE, PG_SCHEMA, SESSIONS, ACTIVE, pgIds);
-      process.stdout.write(`  PostgreSQL seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-      await pgJournal.connect();
-    }
-    const sqliteCount = sqliteJournal?.prepare('SELECT count(*) FROM beat_journal').pluck();
+    let sqliteCount: Database.Statement | undefined;
     const audits: Record<'sqlite' | 'postgres', Audit> = {
       sqlite: {
         journal: async () => sqliteCount!.get() as number,
@@ -325,8 +310,13 @@ async function main(): Promise<void> {
     });
     const dwell = ['dist/server/main.js'];
     const all: Contender[] = [
-      serve('bare node:http (ceiling)', ['bench/ingest/bare-server.mjs'], {}, sqliteIds),
-      serve('Fastify, route alone, no store (reference)', ['bench/ingest/fastify-server.mjs'], {}, sqliteIds),
+      serve('bare node:http (ceiling)', ['bench/ingest/bare-server.mjs'], {}, ceilingIds),
+      serve(
+        'Fastify, route alone, no store (reference)',
+        ['bench/ingest/fastify-server.mjs'],
+        {},
+        ceilingIds,
+      ),
       serve(
         'Dwell on SQLite',
         dwell,
@@ -364,6 +354,26 @@ async function main(): Promise<void> {
     const contenders = ONLY
       ? all.filter((c) => c.name.toLowerCase().includes(ONLY) || c.name.startsWith('bare'))
       : all;
+    // Only the engines of the servers that run are seeded.
+    const seedsPostgres = contenders.some((c) => c.name.includes('PostgreSQL'));
+    const seedsSqlite = contenders.some((c) => c.name.includes('SQLite')) || !seedsPostgres;
+    process.stdout.write(
+      `seeding ${SESSIONS.toLocaleString('en')} sessions (${ACTIVE.toLocaleString('en')} active)…\n`,
+    );
+    let started = Date.now();
+    if (seedsSqlite) {
+      await seedSqlite(sqlitePath, SESSIONS, ACTIVE, sqliteIds, naivePath);
+      process.stdout.write(`  SQLite seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      sqliteJournal = new Database(sqlitePath, { readonly: true });
+      sqliteCount = sqliteJournal.prepare('SELECT count(*) FROM beat_journal').pluck();
+    }
+    started = Date.now();
+    if (seedsPostgres) {
+      await seedPostgres(PG_BASE, PG_SCHEMA, SESSIONS, ACTIVE, pgIds);
+      process.stdout.write(`  PostgreSQL seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      await pgJournal.connect();
+    }
+    copyFileSync(seedsSqlite ? sqliteIds : pgIds, ceilingIds);
     // Rounds interleave the servers, so a slow minute of this shared VM hits every row alike rather
     // than one; each row's figure is its median over the rounds.
     const rounds = new Map<string, Result[]>(contenders.map((c) => [c.name, []]));
