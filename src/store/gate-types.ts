@@ -34,7 +34,13 @@ export interface EndedGateSession {
   /** null when the session expired without a final beat. */
   endedAt: number | null;
   engagedMs: number;
-  pages: { url: string; engagedMs: number; maxScroll: number | null }[];
+  /** Most engaged first, each with its marked sections in page order ([] where none). */
+  pages: {
+    url: string;
+    engagedMs: number;
+    maxScroll: number | null;
+    sections: { name: string; engagedMs: number }[];
+  }[];
 }
 
 /** A webhook event for the outbox, written in the transaction of the change it announces. */

@@ -40,6 +40,14 @@ export interface Dialect {
   readonly bytewise: string;
   /** True, as a WHERE clause. */
   readonly always: string;
+  /** The larger of two values (SQLite's two-argument max, PostgreSQL's GREATEST). */
+  greatest(a: string, b: string): string;
+  /**
+   * Appended to a SELECT that picks rows to change: PostgreSQL locks them (of one table of a join;
+   * skipping rows another instance holds, where two instances claim work at once); SQLite needs
+   * nothing, its write transaction already excludes every other writer.
+   */
+  lockPicked(options?: { of?: string; skipLocked?: boolean }): Sql;
 }
 
 export const sqliteDialect: Dialect = {
@@ -49,6 +57,8 @@ export const sqliteDialect: Dialect = {
   int: (expression) => expression,
   bytewise: '',
   always: '1',
+  greatest: (a, b) => `max(${a}, ${b})`,
+  lockPicked: () => raw(''),
 };
 
 export const postgresDialect: Dialect = {
@@ -61,6 +71,9 @@ export const postgresDialect: Dialect = {
   int: (expression) => `(${expression})::bigint`,
   bytewise: ' COLLATE "C"',
   always: 'TRUE',
+  greatest: (a, b) => `GREATEST(${a}, ${b})`,
+  lockPicked: ({ of, skipLocked } = {}) =>
+    raw(` FOR UPDATE${of ? ` OF ${of}` : ''}${skipLocked ? ' SKIP LOCKED' : ''}`),
 };
 
 /** The text and bound values of `query` in `dialect`. */
@@ -81,8 +94,15 @@ export function compile(query: Sql, dialect: Dialect): { text: string; values: u
   return { text: walk(query), values };
 }
 
-/** How a shared query reads: both engines answer through promises (SQLite's are resolved at once). */
+/** How a shared query reads and writes: both engines answer through promises (SQLite's at once). */
 export interface Db {
   readonly dialect: Dialect;
   all<T>(query: Sql): Promise<T[]>;
+  /** A write; resolves to the number of rows it changed. */
+  run(query: Sql): Promise<number>;
+  /**
+   * `work` in one transaction: committed when it resolves, rolled back when it throws. `work` must
+   * await only `tx` (SQLite holds its one connection for the whole of it).
+   */
+  transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
 }

@@ -115,6 +115,11 @@ export interface Store extends GateStore, QueryStore {
   fold(): Promise<number>;
   /** Called after each fold with the beats it credited, in journal order (the live view). */
   onFolded(listener: (beats: FoldedBeat[]) => void): () => void;
+  /**
+   * Called when a fold on the store's timer fails (a full disk, the database down). The beats stay
+   * journaled for the next fold or read; the server logs and counts each failure.
+   */
+  onBackgroundError(listener: (error: unknown) => void): () => void;
   getSession(id: string): Promise<SessionDetail | null>;
   /** The salt for visitor keys on `day` (YYYY-MM-DD), created on first use; older salts are deleted. */
   dailySalt(day: string): Promise<Buffer>;

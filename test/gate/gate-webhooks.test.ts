@@ -104,7 +104,7 @@ test('first visit is announced once per person; the session end comes with pages
     assert.equal(ended.reason, 'ended');
     assert.equal(ended.engagedMs, 40);
     assert.deepEqual(ended.pages, [
-      { url: 'http://localhost/confidential/deck.html', engagedMs: 40, maxScroll: null },
+      { url: 'http://localhost/confidential/deck.html', engagedMs: 40, maxScroll: null, sections: [] },
     ]);
     for (const request of hook.received) assert.deepEqual(verified(request), request.body);
     assert.throws(

@@ -178,6 +178,7 @@ for (const engine of await engines()) {
               seq: 1,
               engagedMs: 200,
               url: '/deck.html',
+              sections: [{ name: 'pricing', engagedMs: 150, position: 0 }],
             })
           ).kind,
           'accepted',
@@ -198,7 +199,15 @@ for (const engine of await engines()) {
         assert.equal(withBeat?.email, 'p0@firm.test');
         assert.equal(withBeat?.endedAt, now + 1);
         assert.equal(withBeat?.engagedMs, 200);
-        assert.deepEqual(withBeat?.pages, [{ url: '/deck.html', engagedMs: 200, maxScroll: null }]);
+        // The session-ended webhook carries each page's sections (the attention map of that reader).
+        assert.deepEqual(withBeat?.pages, [
+          {
+            url: '/deck.html',
+            engagedMs: 200,
+            maxScroll: null,
+            sections: [{ name: 'pricing', engagedMs: 150 }],
+          },
+        ]);
 
         // The other 20 expire (no beat for timeoutMs): claimed once, with no end time.
         const later = now + HOUR + 1_000;

@@ -164,7 +164,7 @@ describe('SQLite rollups', () => {
       for (let seq = 1; seq <= 3; seq++) {
         now += 5_000;
         await store.recordBeat({ sessionId: 's1', trusted: true, seq, engagedMs: 4_000, url: '/a' });
-        await store.fold();
+        await store.foldRollups();
       }
       assertRollupsEqualRebuild(store.db, dir);
       assert.deepEqual(readRollups(store.db).rollup_pages, [

@@ -28,7 +28,7 @@ declare module 'fastify' {
 }
 
 export const beatEventsPlugin = fp(
-  async (app: FastifyInstance, { store }: { store: Pick<Store, 'onFolded'> }) => {
+  async (app: FastifyInstance, { store }: { store: Pick<Store, 'onFolded' | 'onBackgroundError'> }) => {
     const bus = new EventEmitter() as BeatEvents;
     // Every dashboard tab is a listener; a busy team can have many open.
     bus.setMaxListeners(0);
@@ -47,7 +47,15 @@ export const beatEventsPlugin = fp(
         }
       }
     });
-    app.addHook('onClose', async () => unsubscribe());
+    // A timed fold that fails leaves its beats journaled for the next one; say so, and count it.
+    const unsubscribeErrors = store.onBackgroundError((error) => {
+      app.metrics.backgroundFoldFailures.inc();
+      app.log.error({ err: error }, 'background fold failed; the beats stay journaled for the next fold');
+    });
+    app.addHook('onClose', async () => {
+      unsubscribe();
+      unsubscribeErrors();
+    });
   },
   { name: 'dwell-beat-events', dependencies: ['dwell-metrics'] },
 );

@@ -46,6 +46,11 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    backgroundFoldFailures: new Counter({
+      name: 'dwell_background_fold_failures_total',
+      help: 'Timed folds of the beat journal that failed (their beats stay journaled for the next fold)',
+      registers: [registry],
+    }),
     latency: new Histogram({
       name: 'dwell_http_request_duration_seconds',
       help: 'Request latency by route and status',

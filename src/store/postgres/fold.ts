@@ -9,6 +9,7 @@ import type { AccountingRules } from '../../accounting/credit-beat.ts';
 import { type FoldSession, type FoldWrites, planFold } from '../fold-plan.ts';
 import { type JournalColumns, toJournalEntry } from '../journal.ts';
 import { type SessionColumns, toSessionRow } from '../session-row.ts';
+import { compile, join, postgresDialect, raw, type Sql, sql } from '../sql.ts';
 import type { FoldedBeat } from '../types.ts';
 import { withTransaction } from './pool.ts';
 import { day, who } from './rollups-sql.ts';
@@ -54,6 +55,16 @@ export async function foldChunk(
   });
 }
 
+/** `unnest(…) AS name (column, …)`: named columns, each bound once as one typed array. */
+function unnestAs(name: string, columns: Record<string, [type: string, values: readonly unknown[]]>): Sql {
+  const entries = Object.entries(columns);
+  const arrays = join(
+    entries.map(([, [type, values]]) => sql`${values}::${raw(type)}[]`),
+    ', ',
+  );
+  return sql`unnest(${arrays}) AS ${raw(name)} (${raw(entries.map(([column]) => column).join(', '))})`;
+}
+
 /**
  * One statement writes the fold: sessions, spans, pages, sections, and the rollup deltas of what it
  * changed (rollups-sql.ts: no trigger fires on a session's update, so the fold appends them).
@@ -64,32 +75,63 @@ async function writeFold(client: pg.PoolClient, writes: FoldWrites): Promise<voi
   const pages = [...writes.pages.values()];
   const sections = [...writes.sections.values()];
   const next = sessions.map((s) => s.next);
-  const { rows } = await client.query<{ updated: number }>({
-    name: 'dwell-fold-write',
-    text: `WITH v AS (
-       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bool[],
-         $7::bigint[], $8::int[], $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[])
-         AS v(pk, last_activity_at, ended_at, engaged_ms, visible_ms, measured, last_seq, beats, current_url,
-           span_url, span_start, span_end, read_engaged_ms, read_last_activity_at)
-     ), u AS (
+  const sessionRows = unnestAs('v', {
+    pk: ['bigint', next.map((r) => r.pk)],
+    last_activity_at: ['bigint', next.map((r) => r.lastActivityAt)],
+    ended_at: ['bigint', next.map((r) => r.endedAt)],
+    engaged_ms: ['bigint', next.map((r) => r.engagedMs)],
+    visible_ms: ['bigint', next.map((r) => r.visibleMs ?? null)],
+    measured: ['bool', next.map((r) => Boolean(r.measured))],
+    last_seq: ['bigint', next.map((r) => r.lastSeq)],
+    beats: ['int', next.map((r) => r.beats)],
+    current_url: ['text', next.map((r) => r.currentUrl)],
+    span_url: ['text', next.map((r) => r.openSpan?.url ?? null)],
+    span_start: ['bigint', next.map((r) => r.openSpan?.start ?? null)],
+    span_end: ['bigint', next.map((r) => r.openSpan?.end ?? null)],
+    read_engaged_ms: ['bigint', sessions.map((s) => s.read.engagedMs)],
+    read_last_activity_at: ['bigint', sessions.map((s) => s.read.lastActivityAt)],
+  });
+  const spanRows = unnestAs('x', {
+    session_pk: ['bigint', writes.spans.map((s) => s.pk)],
+    url: ['text', writes.spans.map((s) => s.url)],
+    start_at: ['bigint', writes.spans.map((s) => s.start)],
+    end_at: ['bigint', writes.spans.map((s) => s.end)],
+  });
+  const pageRows = unnestAs('x', {
+    session_pk: ['bigint', pages.map((p) => p.pk)],
+    url: ['text', pages.map((p) => p.url)],
+    engaged_ms: ['bigint', pages.map((p) => p.creditedMs)],
+    visible_ms: ['bigint', pages.map((p) => p.visibleMs)],
+    max_scroll: ['real', pages.map((p) => p.scroll)],
+  });
+  const sectionRows = unnestAs('x', {
+    session_pk: ['bigint', sections.map((s) => s.pk)],
+    url: ['text', sections.map((s) => s.url)],
+    name: ['text', sections.map((s) => s.name)],
+    position: ['int', sections.map((s) => s.position)],
+    engaged_ms: ['bigint', sections.map((s) => s.engagedMs)],
+  });
+  const statement = compile(
+    sql`WITH v AS (SELECT * FROM ${sessionRows}),
+     u AS (
        UPDATE sessions AS s SET last_activity_at = v.last_activity_at, ended_at = v.ended_at,
          engaged_ms = v.engaged_ms, visible_ms = v.visible_ms, measured = v.measured, last_seq = v.last_seq,
          beats = v.beats, current_url = v.current_url,
          span_url = v.span_url, span_start = v.span_start, span_end = v.span_end
        FROM v WHERE s.pk = v.pk
-       RETURNING s.pk, ${day('s')} AS day, ${who('s')} AS who, s.engaged_ms,
+       RETURNING s.pk, ${raw(day('s'))} AS day, ${raw(who('s'))} AS who, s.engaged_ms,
          s.last_activity_at, v.read_engaged_ms, v.read_last_activity_at
      ), deltas AS (
        INSERT INTO rollup_pending (day, who, old_ms, new_ms, last_at)
        SELECT u.day, u.who, u.read_engaged_ms, u.engaged_ms, u.last_activity_at FROM u
        WHERE u.engaged_ms <> u.read_engaged_ms OR u.last_activity_at <> u.read_last_activity_at
      ), new_spans AS (
-       INSERT INTO spans (session_pk, url, start_at, end_at)
-       SELECT * FROM unnest($15::bigint[], $16::text[], $17::bigint[], $18::bigint[])
-     ), new_pages AS (
+       INSERT INTO spans (session_pk, url, start_at, end_at) SELECT * FROM ${spanRows}
+     ), page_rows AS (SELECT * FROM ${pageRows}),
+     new_pages AS (
        -- A page row stored before visible time was measured keeps NULL (NULL + n is NULL).
        INSERT INTO session_pages (session_pk, url, engaged_ms, visible_ms, max_scroll)
-       SELECT * FROM unnest($19::bigint[], $20::text[], $21::bigint[], $22::bigint[], $23::real[])
+       SELECT session_pk, url, engaged_ms, visible_ms, max_scroll FROM page_rows
        ON CONFLICT (session_pk, url) DO UPDATE SET
          engaged_ms = session_pages.engaged_ms + excluded.engaged_ms,
          visible_ms = session_pages.visible_ms + excluded.visible_ms,
@@ -100,48 +142,19 @@ async function writeFold(client: pg.PoolClient, writes: FoldWrites): Promise<voi
        INSERT INTO rollup_pages_pending (day, url, sessions, engaged_ms)
        SELECT u.day, p.url, 0, y.engaged_ms
        FROM new_pages p JOIN u ON u.pk = p.session_pk
-         JOIN unnest($19::bigint[], $20::text[], $21::bigint[]) AS y(pk, url, engaged_ms)
-           ON y.pk = p.session_pk AND y.url = p.url
+         JOIN page_rows y ON y.session_pk = p.session_pk AND y.url = p.url
        WHERE p.updated AND y.engaged_ms <> 0
      ), new_sections AS (
        INSERT INTO session_sections (session_pk, url, name, position, engaged_ms)
-       SELECT * FROM unnest($24::bigint[], $25::text[], $26::text[], $27::int[], $28::bigint[])
+       SELECT * FROM ${sectionRows}
        ON CONFLICT (session_pk, url, name) DO UPDATE SET
          engaged_ms = session_sections.engaged_ms + excluded.engaged_ms,
          position = LEAST(session_sections.position, excluded.position)
      )
      SELECT count(*)::int AS updated FROM u`,
-    values: [
-      sessions.map((s) => s.next.pk),
-      next.map((r) => r.lastActivityAt),
-      next.map((r) => r.endedAt),
-      next.map((r) => r.engagedMs),
-      next.map((r) => r.visibleMs ?? null),
-      next.map((r) => Boolean(r.measured)),
-      next.map((r) => r.lastSeq),
-      next.map((r) => r.beats),
-      next.map((r) => r.currentUrl),
-      next.map((r) => r.openSpan?.url ?? null),
-      next.map((r) => r.openSpan?.start ?? null),
-      next.map((r) => r.openSpan?.end ?? null),
-      sessions.map((s) => s.read.engagedMs),
-      sessions.map((s) => s.read.lastActivityAt),
-      writes.spans.map((s) => s.pk),
-      writes.spans.map((s) => s.url),
-      writes.spans.map((s) => s.start),
-      writes.spans.map((s) => s.end),
-      pages.map((p) => p.pk),
-      pages.map((p) => p.url),
-      pages.map((p) => p.creditedMs),
-      pages.map((p) => p.visibleMs),
-      pages.map((p) => p.scroll),
-      sections.map((s) => s.pk),
-      sections.map((s) => s.url),
-      sections.map((s) => s.name),
-      sections.map((s) => s.position),
-      sections.map((s) => s.engagedMs),
-    ],
-  });
+    postgresDialect,
+  );
+  const { rows } = await client.query<{ updated: number }>({ name: 'dwell-fold-write', ...statement });
   // The rows are locked: every one must be there (a purge folds first and takes the same lock).
   if (rows[0]!.updated !== sessions.length) throw new Error('a folded session row vanished under its lock');
 }

@@ -1,7 +1,6 @@
-// The pg pool Dwell uses, and the translation of connection failures into StoreUnavailableError.
+// The pg pool Dwell uses, which failures mean "not now", and transactions that survive a lost connection.
 
 import pg from 'pg';
-import { StoreUnavailableError } from '../errors.ts';
 
 // BIGINT columns hold epoch milliseconds and counters, far below 2^53: read them as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -48,27 +47,6 @@ export function isUnavailable(error: unknown): boolean {
   return /Connection terminated|timeout exceeded|Query read timeout|connect ECONNREFUSED|Client has encountered a connection error/i.test(
     message,
   );
-}
-
-export async function guardPg<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof StoreUnavailableError) throw error;
-    if (isUnavailable(error)) {
-      throw new StoreUnavailableError(`database unavailable (${(error as Error).message})`, { cause: error });
-    }
-    throw error;
-  }
-}
-
-/** Yields what `items` yields, each step guarded as guardPg guards one call (the exports). */
-export async function* guardEachPg<T>(items: AsyncIterator<T>): AsyncGenerator<T> {
-  for (;;) {
-    const next = await guardPg(() => items.next());
-    if (next.done) return;
-    yield next.value;
-  }
 }
 
 /**

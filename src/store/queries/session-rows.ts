@@ -2,7 +2,7 @@
 // query each per batch, on both engines.
 
 import { attachSections, type RecordColumns as SessionRow, toSessionRecord } from '../session-row.ts';
-import { type Db, raw, sql } from '../sql.ts';
+import { type Db, raw, type Sql, sql } from '../sql.ts';
 import type { PageTotal, SessionRecord } from '../types.ts';
 
 export { type SessionRow, toSessionRecord };
@@ -13,10 +13,27 @@ export const SESSION_COLUMNS_TEXT = `s.pk, s.id, s.started_at, s.last_activity_a
   s.visible_ms`;
 export const SESSION_COLUMNS = raw(SESSION_COLUMNS_TEXT);
 
+/**
+ * `session_pk` is one of `pks`. Sessions are numbered in start order, so a batch of them (an export)
+ * is usually a dense range: then one range scan of the index, which the byPk map then narrows.
+ */
+function sessionPkIn(db: Db, pks: readonly number[]): Sql {
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (const pk of pks) {
+    low = Math.min(low, pk);
+    high = Math.max(high, pk);
+  }
+  return high - low < pks.length * 2
+    ? sql`session_pk BETWEEN ${low} AND ${high}`
+    : db.dialect.isIn('session_pk', pks);
+}
+
 /** The pages of many sessions at once, most engaged first (ties by URL in byte order). */
 export async function pagesOf(db: Db, pks: number[]): Promise<Map<number, PageTotal[]>> {
   const byPk = new Map<number, PageTotal[]>(pks.map((pk) => [pk, []]));
   if (pks.length === 0) return byPk;
+  const where = sessionPkIn(db, pks);
   const [pages, sections] = await Promise.all([
     db.all<{
       session_pk: number;
@@ -25,11 +42,11 @@ export async function pagesOf(db: Db, pks: number[]): Promise<Map<number, PageTo
       visible_ms: number | null;
       max_scroll: number | null;
     }>(sql`SELECT session_pk, url, engaged_ms, visible_ms, max_scroll FROM session_pages
-      WHERE ${db.dialect.isIn('session_pk', pks)}
+      WHERE ${where}
       ORDER BY session_pk, engaged_ms DESC, url${raw(db.dialect.bytewise)}`),
     db.all<{ session_pk: number; url: string; name: string; engaged_ms: number }>(
       sql`SELECT session_pk, url, name, engaged_ms FROM session_sections
-        WHERE ${db.dialect.isIn('session_pk', pks)}
+        WHERE ${where}
         ORDER BY session_pk, url, position, name${raw(db.dialect.bytewise)}`,
     ),
   ]);

@@ -1,18 +1,14 @@
-// Prepared statements of the SQLite engine, prepared once per connection.
+// The SQLite engine's own statements (the request path and the fold), prepared once per connection.
 
 import type Database from 'better-sqlite3';
 
 export function prepareStatements(db: Database.Database) {
   return {
-    insertSession: db.prepare(`
-      INSERT INTO sessions (id, token_hash, cookie_only, started_at, last_activity_at, email, visitor_id,
-        entry_url, referrer, screen, lang, current_url, visible_ms)
-      VALUES (@id, @tokenHash, @cookieOnly, @startedAt, @startedAt, @email, @visitorId,
-        @entryUrl, @referrer, @screen, @lang, @entryUrl, 0)`),
     // The request path: what authorizeBeat needs, and the append.
     selectForAuth: db.prepare(
       'SELECT pk, token_hash, cookie_only, last_activity_at FROM sessions WHERE id = ?',
     ),
+    anyJournaled: db.prepare('SELECT EXISTS (SELECT 1 FROM beat_journal)').pluck(),
     lastJournaledAt: db.prepare('SELECT max(at) FROM beat_journal WHERE session_pk = ?').pluck(),
     appendBeat: db.prepare(`
       INSERT INTO beat_journal (session_pk, at, seq, engaged_ms, visible_ms, url, scroll, final, sections)
@@ -56,17 +52,6 @@ export function prepareStatements(db: Database.Database) {
       INSERT INTO session_sections (session_pk, url, name, position, engaged_ms) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (session_pk, url, name) DO UPDATE SET
         engaged_ms = engaged_ms + excluded.engaged_ms, position = min(position, excluded.position)`),
-    selectSession: db.prepare('SELECT * FROM sessions WHERE id = ?'),
-    selectPages: db.prepare(
-      'SELECT url, engaged_ms, visible_ms, max_scroll FROM session_pages WHERE session_pk = ? ORDER BY engaged_ms DESC, url',
-    ),
-    selectSections: db.prepare(
-      'SELECT url, name, engaged_ms FROM session_sections WHERE session_pk = ? ORDER BY url, position, name',
-    ),
-    selectSpans: db.prepare('SELECT url, start_at, end_at FROM spans WHERE session_pk = ? ORDER BY start_at'),
-    insertSalt: db.prepare('INSERT OR IGNORE INTO salts (day, salt) VALUES (?, ?)'),
-    deleteOtherSalts: db.prepare('DELETE FROM salts WHERE day <> ?'),
-    selectSalt: db.prepare('SELECT salt FROM salts WHERE day = ?').pluck(),
   };
 }
 

@@ -1,12 +1,13 @@
 // Writes complete sessions (with pages, their sections and closed spans) in one transaction with prepared
 // statements: the demo seeder and the benchmark load a million sessions this way in under a minute.
 // Row-by-row rollup triggers would make that minutes, so the import drops them, inserts, rebuilds
-// the rollups in one pass and recreates the triggers, all in the same transaction: other
-// connections see either none of it or all of it, rollups included.
+// the rollups in one pass and recreates the triggers from the text the migrations gave them
+// (sqlite_master keeps it), all in the same transaction: other connections see either none of it
+// or all of it, rollups included.
 
 import type Database from 'better-sqlite3';
 import type { ImportedSession } from '../../query-types.ts';
-import { dropRollupTriggersSql, rebuildRollupsSql, rollupTriggersSql } from '../rollups-sql.ts';
+import { rebuildRollupsSql } from '../rollups-sql.ts';
 
 export function importSessions(
   db: Database.Database,
@@ -26,7 +27,10 @@ export function importSessions(
   );
   let done = 0;
   db.transaction(() => {
-    db.exec(dropRollupTriggersSql);
+    const triggers = db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%rollup%'")
+      .all() as { name: string; sql: string }[];
+    for (const { name } of triggers) db.exec(`DROP TRIGGER "${name}"`);
     for (const s of sessions) {
       const lastUrl = s.pages[s.pages.length - 1]?.url ?? s.entryUrl;
       const { lastInsertRowid: pk } = insertSession.run(
@@ -56,7 +60,7 @@ export function importSessions(
       if (onProgress && done % 10_000 === 0) onProgress(done);
     }
     db.exec(rebuildRollupsSql);
-    db.exec(rollupTriggersSql);
+    for (const trigger of triggers) db.exec(trigger.sql);
   })();
   onProgress?.(done);
   return done;

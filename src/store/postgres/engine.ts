@@ -1,0 +1,138 @@
+// The PostgreSQL engine: several stateless Dwell instances share one database. A batch of beats is
+// authenticated and appended in one or two round trips with no transaction (append.ts); one
+// instance at a time folds the journal (fold.ts) and the rollup deltas (rollup-fold.ts) under
+// advisory locks. Time is the database's, so instances with skewed clocks cannot over-credit.
+
+import type pg from 'pg';
+import type { AccountingRules } from '../../accounting/credit-beat.ts';
+import type { Engine, FoldSchedule } from '../engine.ts';
+import { pendingMigrations } from '../migration.ts';
+import type { ImportedSession, SessionFilter } from '../query-types.ts';
+import type { SessionDirectory } from '../session-directory.ts';
+import { raw, type Sql } from '../sql.ts';
+import type { BeatInput } from '../types.ts';
+import { appendBeats, CLOCK, DatabaseClock } from './append.ts';
+import { PostgresDb } from './db.ts';
+import { FOLD_CHUNK, foldChunk } from './fold.ts';
+import { migrations } from './migrations.ts';
+import { createPool, isUnavailable, type PoolOptions, withTransaction } from './pool.ts';
+import { exportSessionsCsv } from './queries/export-sessions-csv.ts';
+import { importSessions } from './queries/import-sessions.ts';
+import { foldRollups, vacuumPending, vacuumRollups } from './rollup-fold.ts';
+
+/** Every second, whole chunks: the fold runs on whichever instance takes the lock first. */
+const SCHEDULE: FoldSchedule = { everyMs: 1_000, chunk: FOLD_CHUNK, backgroundChunk: FOLD_CHUNK };
+/** Batches appended at once; each holds one pooled connection while it appends. */
+const APPEND_CONCURRENCY = 4;
+/** Rollup deltas an instance folds between two vacuums of the pending tables (rollup-fold.ts). */
+const VACUUM_EVERY_DELTAS = 100_000;
+
+export interface PostgresEngineOptions extends PoolOptions {
+  rules: AccountingRules;
+  /** Beats per fold transaction (fold.ts); the property tests vary it. */
+  foldChunk?: number;
+  /** How often the journal is folded when nobody reads; 0: only on reads and fold() (tests). */
+  foldEveryMs?: number;
+}
+
+export class PostgresEngine implements Engine {
+  readonly name = 'postgres' as const;
+  readonly pool: pg.Pool;
+  readonly db: PostgresDb;
+  readonly schedule: FoldSchedule;
+  readonly appendConcurrency = APPEND_CONCURRENCY;
+  readonly people = { key: 'who', who: (row: string) => `${row}.who` } as const;
+  private readonly rules: AccountingRules;
+  private readonly schema: string | undefined;
+  private readonly clock = new DatabaseClock();
+  private foldedSinceVacuum = 0;
+
+  constructor(options: PostgresEngineOptions) {
+    this.pool = createPool(options);
+    this.db = new PostgresDb(this.pool);
+    this.rules = options.rules;
+    this.schema = options.schema;
+    this.schedule = {
+      everyMs: options.foldEveryMs ?? SCHEDULE.everyMs,
+      chunk: options.foldChunk ?? SCHEDULE.chunk,
+      backgroundChunk: options.foldChunk ?? SCHEDULE.backgroundChunk,
+    };
+  }
+
+  async now(): Promise<number> {
+    return (await this.pool.query<{ now: number }>(`SELECT ${CLOCK} AS now`)).rows[0]!.now;
+  }
+
+  nowSql(): Sql {
+    return raw(CLOCK);
+  }
+
+  async migrate(): Promise<void> {
+    await withTransaction(this.pool, async (client) => {
+      // Two instances starting together: one migrates, the other waits and finds nothing to do.
+      // The lock comes first: even CREATE SCHEMA IF NOT EXISTS fails when two run at once.
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('dwell_migrations'))");
+      if (this.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema.replace(/"/g, '')}"`);
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
+      const applied = (
+        await client.query<{ version: number }>('SELECT version FROM schema_migrations')
+      ).rows.map((r) => r.version);
+      for (const migration of pendingMigrations(migrations, applied)) {
+        await client.query(migration.sql);
+        await client.query(
+          `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, ${CLOCK})`,
+          [migration.version, migration.name],
+        );
+      }
+    });
+  }
+
+  appendBeats(beats: BeatInput[], directory: SessionDirectory) {
+    return appendBeats(this.pool, beats, this.rules, directory, this.clock);
+  }
+
+  async hasJournal(): Promise<boolean> {
+    const { rows } = await this.pool.query<{ any: boolean }>({
+      name: 'dwell-journal-any',
+      text: 'SELECT EXISTS (SELECT 1 FROM beat_journal) AS any',
+    });
+    return rows[0]!.any;
+  }
+
+  foldChunk(limit: number, wait: boolean) {
+    return foldChunk(this.pool, this.rules, { wait, limit });
+  }
+
+  foldRollups(wait: boolean): Promise<number> {
+    return foldRollups(this.pool, { wait });
+  }
+
+  /** A fold scans the dead rows of the pending tables until a vacuum removes them. */
+  async afterBackgroundFold(rollupDeltas: number): Promise<void> {
+    this.foldedSinceVacuum += rollupDeltas;
+    if (this.foldedSinceVacuum < VACUUM_EVERY_DELTAS) return;
+    this.foldedSinceVacuum = 0;
+    await vacuumPending(this.pool);
+  }
+
+  async importSessions(sessions: Iterable<ImportedSession>, onProgress?: (done: number) => void) {
+    const imported = await importSessions(this.pool, sessions, onProgress);
+    // Applied and vacuumed now, in one go: the first query would otherwise scan the queues' dead rows.
+    await foldRollups(this.pool, { wait: true });
+    await vacuumRollups(this.pool);
+    return imported;
+  }
+
+  exportSessionsCsv(filter: SessionFilter, context: { now: number; timeoutMs: number }) {
+    return exportSessionsCsv(this.pool, filter, context);
+  }
+
+  isUnavailable(error: unknown): boolean {
+    return isUnavailable(error);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,301 @@
+// The one Store, over an engine port (engine.ts). It owns what every engine shares: group commit
+// and the session directory on the request path, the fold's schedule (a timer when nobody reads,
+// and before every read, so readers see every acknowledged beat), the mapping of "not now"
+// failures to StoreUnavailableError, and who hears about folded beats and failed background folds.
+
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Engine } from './engine.ts';
+import { StoreUnavailableError } from './errors.ts';
+import { FoldListeners } from './fold-listeners.ts';
+import type { EndedGateSession, GateLink, OutboxMessage } from './gate-types.ts';
+import { GroupCommit } from './group-commit.ts';
+import { claimEndedGateSessions } from './queries/claim-ended-gate-sessions.ts';
+import { createSession } from './queries/create-session.ts';
+import { dailySalt } from './queries/daily-salt.ts';
+import { exportSessions } from './queries/export-sessions.ts';
+import { getGateAccess, grantGateAccess, revokeGateAccess } from './queries/gate-access.ts';
+import { createGateLink, redeemGateLink } from './queries/gate-links.ts';
+import { getPageSections } from './queries/get-page-sections.ts';
+import { getSession } from './queries/get-session.ts';
+import { getStats } from './queries/get-stats.ts';
+import { listLiveSessions } from './queries/list-live-sessions.ts';
+import { listSessions } from './queries/list-sessions.ts';
+import { listVisitors } from './queries/list-visitors.ts';
+import { purgeSessions } from './queries/purge-sessions.ts';
+import { claimWebhooks, deleteWebhook, rescheduleWebhook } from './queries/webhook-outbox.ts';
+import type {
+  ImportedSession,
+  PageSectionsQuery,
+  SessionFilter,
+  StatsQuery,
+  VisitorQuery,
+} from './query-types.ts';
+import { SessionDirectory } from './session-directory.ts';
+import { sql } from './sql.ts';
+import type { BeatInput, BeatResult, FoldedBeat, NewSession, SessionRecord, Store } from './types.ts';
+
+/** What the store's reads need folded first: the journal's rows, or the rollups too. */
+type Freshness = 'rows' | 'rollups';
+
+export class EngineStore<E extends Engine = Engine> implements Store {
+  readonly engine: E['name'];
+  private closed = false;
+  private readonly directory = new SessionDirectory();
+  private readonly listeners = new FoldListeners();
+  private readonly failureListeners = new Set<(error: unknown) => void>();
+  private readonly beats: GroupCommit<BeatInput, BeatResult>;
+  private timer: NodeJS.Timeout | null = null;
+  private backgroundFold: Promise<void> | null = null;
+
+  constructor(protected readonly port: E) {
+    this.engine = port.name;
+    this.beats = new GroupCommit({
+      apply: (beats) => this.append(beats),
+      concurrency: port.appendConcurrency,
+    });
+  }
+
+  async now(): Promise<number> {
+    return this.guard(() => this.port.now());
+  }
+
+  async migrate(): Promise<void> {
+    await this.guard(() => this.port.migrate());
+    if (this.timer || this.closed) return;
+    // Whatever an earlier run left journaled is folded before the first request is served.
+    await this.fold();
+    if (this.port.schedule.everyMs > 0) {
+      this.timer = setInterval(() => {
+        this.backgroundFold ??= this.foldInBackground().finally(() => {
+          this.backgroundFold = null;
+        });
+      }, this.port.schedule.everyMs);
+      this.timer.unref();
+    }
+  }
+
+  // The request path.
+
+  createSession(session: NewSession): Promise<{ startedAt: number }> {
+    return this.guard(() => createSession(this.port.db, this.port.nowSql(), session));
+  }
+
+  recordBeat(beat: BeatInput): Promise<BeatResult> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('the store is closing'));
+    return this.beats.submit(beat);
+  }
+
+  /** One batch (group-commit.ts answers each beat after its commit). */
+  private async append(beats: BeatInput[]): Promise<BeatResult[]> {
+    try {
+      return await this.guard(() => this.port.appendBeats(beats, this.directory));
+    } catch (error) {
+      // The batch may not be journaled: the directory may remember beats that are not.
+      this.directory.clear();
+      throw error;
+    }
+  }
+
+  dailySalt(day: string): Promise<Buffer> {
+    return this.guard(() => dailySalt(this.port.db, day));
+  }
+
+  // The fold.
+
+  /**
+   * Folds every beat acknowledged so far (on whichever instance appended it), waiting for a fold in
+   * progress elsewhere. Every read calls it first; an empty journal costs one cheap read.
+   */
+  async fold(): Promise<number> {
+    return this.guard(async () => {
+      if (!(await this.port.hasJournal())) return 0;
+      let total = 0;
+      for (;;) {
+        const chunk = await this.port.foldChunk(this.port.schedule.chunk, true);
+        if (!chunk) return total;
+        total += chunk.count;
+        this.listeners.emit(chunk.folded);
+        if (chunk.count < this.port.schedule.chunk) return total;
+      }
+    });
+  }
+
+  /** Folds the journal, then the rollup deltas it left: what a read of the rollups needs. */
+  async foldRollups(): Promise<number> {
+    await this.fold();
+    return this.guard(() => this.port.foldRollups(true));
+  }
+
+  onFolded(listener: (beats: FoldedBeat[]) => void): () => void {
+    return this.listeners.add(listener);
+  }
+
+  onBackgroundError(listener: (error: unknown) => void): () => void {
+    this.failureListeners.add(listener);
+    return () => this.failureListeners.delete(listener);
+  }
+
+  /**
+   * The timer's fold: small chunks, each its own transaction, with the event loop free between
+   * them, so requests never wait behind more than one; skipped while another instance folds. A
+   * failure (a full disk, the database down) leaves the beats journaled for the next fold or read,
+   * and is reported to the onBackgroundError listeners (the server logs and counts it).
+   */
+  private async foldInBackground(): Promise<void> {
+    const { backgroundChunk } = this.port.schedule;
+    try {
+      for (;;) {
+        if (this.closed) return;
+        const chunk = await this.guard(() => this.port.foldChunk(backgroundChunk, false));
+        if (!chunk) return;
+        this.listeners.emit(chunk.folded);
+        if (chunk.count < backgroundChunk) break;
+        await nextTurn();
+      }
+      const deltas = await this.guard(() => this.port.foldRollups(false));
+      await this.port.afterBackgroundFold?.(deltas);
+    } catch (error) {
+      for (const listener of this.failureListeners) {
+        try {
+          listener(error);
+        } catch {
+          // A listener's own failure must not stop the timer; the fold's failure was reported.
+        }
+      }
+    }
+  }
+
+  // Reads: each folds what it reads first.
+
+  private async read<T>(freshness: Freshness, query: () => Promise<T>): Promise<T> {
+    if (freshness === 'rollups') await this.foldRollups();
+    else await this.fold();
+    return this.guard(query);
+  }
+
+  getSession(id: string) {
+    return this.read('rows', () => getSession(this.port.db, id));
+  }
+  listSessions(filter: SessionFilter, limit: number, cursor?: string) {
+    return this.read('rows', () => listSessions(this.port.db, filter, limit, cursor));
+  }
+  listVisitors(query: VisitorQuery) {
+    return this.read('rollups', () => listVisitors(this.port.db, this.port.people, query));
+  }
+  getStats(query: StatsQuery) {
+    // Filtered stats read the sessions themselves; the rest reads the rollups.
+    const filtered = query.email !== undefined || query.url !== undefined;
+    return this.read(filtered ? 'rows' : 'rollups', () => getStats(this.port.db, query));
+  }
+  getPageSections(query: PageSectionsQuery) {
+    return this.read('rows', () => getPageSections(this.port.db, query));
+  }
+  listLiveSessions(since: number, limit: number) {
+    return this.read('rows', () => listLiveSessions(this.port.db, since, limit));
+  }
+  async *exportSessions(
+    filter: SessionFilter,
+    options?: { pages?: boolean },
+  ): AsyncIterable<SessionRecord[]> {
+    await this.fold();
+    yield* this.guardEach(exportSessions(this.port.db, filter, options));
+  }
+  async *exportSessionsCsv(filter: SessionFilter, context: { now: number; timeoutMs: number }) {
+    await this.fold();
+    yield* this.guardEach(this.port.exportSessionsCsv(filter, context)[Symbol.asyncIterator]());
+  }
+
+  // Bulk writes.
+
+  async purgeSessions(before: number): Promise<number> {
+    // Folded first: a purge may delete rows that pending beats and rollup deltas still point at.
+    await this.foldRollups();
+    this.directory.clear();
+    return this.guard(() => purgeSessions(this.port.db, before));
+  }
+
+  async importSessions(sessions: Iterable<ImportedSession>, onProgress?: (done: number) => void) {
+    await this.fold();
+    this.directory.clear();
+    const imported = await this.guard(() => this.port.importSessions(sessions, onProgress));
+    // Folded now, in one go, rather than by the first query or a timer tick racing the next import.
+    await this.foldRollups();
+    return imported;
+  }
+
+  // The email gate (GateStore).
+
+  grantGateAccess(
+    grant: { sessionId: string; email: string; issuedAt: number; expiresAt: number },
+    announce?: OutboxMessage,
+  ) {
+    return this.guard(() => grantGateAccess(this.port.db, grant, announce));
+  }
+  getGateAccess(sessionId: string) {
+    return this.guard(() => getGateAccess(this.port.db, sessionId));
+  }
+  async revokeGateAccess(email: string, at: number) {
+    await this.fold();
+    return this.guard(() => revokeGateAccess(this.port.db, email, at));
+  }
+  createGateLink(link: GateLink, now: number) {
+    return this.guard(() => createGateLink(this.port.db, link, now));
+  }
+  redeemGateLink(tokenHash: Buffer, now: number) {
+    return this.guard(() => redeemGateLink(this.port.db, tokenHash, now));
+  }
+  async claimEndedGateSessions(options: {
+    now: number;
+    timeoutMs: number;
+    announce?: (session: EndedGateSession) => OutboxMessage;
+  }) {
+    await this.fold();
+    return this.guard(() => claimEndedGateSessions(this.port.db, options));
+  }
+  claimWebhooks(options: { now: number; limit: number; leaseMs: number }) {
+    return this.guard(() => claimWebhooks(this.port.db, options));
+  }
+  deleteWebhook(id: string) {
+    return this.guard(() => deleteWebhook(this.port.db, id));
+  }
+  rescheduleWebhook(id: string, attempt: number, retryAt: number, error: string) {
+    return this.guard(() => rescheduleWebhook(this.port.db, id, attempt, retryAt, error));
+  }
+
+  // Life cycle.
+
+  async ping(): Promise<void> {
+    await this.guard(() => this.port.db.all(sql`SELECT 1`));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.beats.drain();
+    await this.backgroundFold;
+    // What this instance acknowledged is journaled already: folding it now only spares the next
+    // start the work, so a failure here (the database gone) loses nothing and is not an error.
+    await this.fold().catch(() => {});
+    await this.port.close();
+  }
+
+  /** Runs `work`, turning the engine's "not now" failures into StoreUnavailableError. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof StoreUnavailableError || !this.port.isUnavailable(error)) throw error;
+      throw new StoreUnavailableError(`database unavailable (${(error as Error).message})`, { cause: error });
+    }
+  }
+
+  /** Yields what `items` yields, each step guarded (the exports). */
+  private async *guardEach<T>(items: AsyncIterator<T>): AsyncGenerator<T> {
+    for (;;) {
+      const next = await this.guard(() => items.next());
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+}
