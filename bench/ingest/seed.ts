@@ -6,9 +6,9 @@ import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { newSessionId } from '../../src/server/session-id.ts';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
-import { vacuumRollups } from '../../src/store/postgres/rollup-fold.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { vacuumRollups } from '../../src/store/engines/postgres/rollup-fold.ts';
+import { PostgresStore } from '../../src/store/engines/postgres/store.ts';
+import { SqliteStore } from '../../src/store/engines/sqlite/store.ts';
 
 const rules = { intervalMs: 15_000, timeoutMs: 1_800_000, toleranceMs: 2_000 };
 const DAY = 86_400_000;

@@ -45,13 +45,13 @@ export function authorizeBeat(
   return { kind: 'accepted', pk: row.pk };
 }
 
-/** What a folded beat did, for the live view and the metrics. */
-export type FoldedBeat =
+/** What a beat did when the fold applied it (the fold tells the live view and the metrics). */
+export type BeatOutcome =
   | { kind: 'credited'; creditedMs: number; engagedMs: number; duplicate: boolean }
   | { kind: 'uncredited' };
 
 export interface BeatPlan {
-  result: FoldedBeat;
+  result: BeatOutcome;
   /** New values for the session row; absent when nothing changes. */
   session?: SessionState & { openSpan: Span | null };
   /** A span that closed and must be appended to the spans table. */

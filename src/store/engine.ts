@@ -2,9 +2,9 @@
 // differs between them. Everything else (the fold's schedule, fold-before-read, error mapping, the
 // session directory, the queries) is written once, in store.ts and the query files.
 
+import type { SessionDirectory } from './append/session-directory.ts';
 import type { PersonRollup } from './queries/list-visitors.ts';
 import type { ImportedSession, SessionFilter } from './query-types.ts';
-import type { SessionDirectory } from './session-directory.ts';
 import type { Db, Sql } from './sql.ts';
 import type { BeatInput, BeatResult, FoldedBeat } from './types.ts';
 

@@ -2,8 +2,8 @@
 
 import type { AccountingRules } from '../accounting/credit-beat.ts';
 import type { Config } from '../config.ts';
-import { PostgresStore } from './postgres/postgres-store.ts';
-import { SqliteStore } from './sqlite/sqlite-store.ts';
+import { PostgresStore } from './engines/postgres/store.ts';
+import { SqliteStore } from './engines/sqlite/store.ts';
 import type { Store } from './types.ts';
 
 export function accountingRules(

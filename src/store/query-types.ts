@@ -1,9 +1,9 @@
 // The read side of the store, in domain words: what the query API, the dashboard, the CLI and the
 // benchmark ask of an engine, plus the two maintenance writes that belong with it (purge, import).
-// Engine-neutral: every engine (sqlite/, postgres/) implements QueryStore with the same answers.
+// Engine-neutral: one Store (store.ts) answers them the same on every engine.
 
 import type { Span } from '../accounting/spans.ts';
-import type { PageTotal, SessionRecord } from './types.ts';
+import type { PageTotal, SessionRecord } from './records.ts';
 
 /** Filters of the sessions list and the export; every field is optional. Times in epoch ms. */
 export interface SessionFilter {

@@ -100,6 +100,8 @@ export interface Db {
   all<T>(query: Sql): Promise<T[]>;
   /** A write; resolves to the number of rows it changed. */
   run(query: Sql): Promise<number>;
+  /** A script of statements the code wrote, with no values (a migration). */
+  exec(script: string): Promise<void>;
   /**
    * `work` in one transaction: committed when it resolves, rolled back when it throws. `work` must
    * await only `tx` (SQLite holds its one connection for the whole of it).

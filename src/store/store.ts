@@ -4,11 +4,12 @@
 // failures to StoreUnavailableError, and who hears about folded beats and failed background folds.
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { GroupCommit } from './append/group-commit.ts';
+import { SessionDirectory } from './append/session-directory.ts';
 import type { Engine } from './engine.ts';
 import { StoreUnavailableError } from './errors.ts';
-import { FoldListeners } from './fold-listeners.ts';
+import { FoldListeners } from './fold/fold-listeners.ts';
 import type { EndedGateSession, GateLink, OutboxMessage } from './gate-types.ts';
-import { GroupCommit } from './group-commit.ts';
 import { claimEndedGateSessions } from './queries/claim-ended-gate-sessions.ts';
 import { createSession } from './queries/create-session.ts';
 import { dailySalt } from './queries/daily-salt.ts';
@@ -30,7 +31,6 @@ import type {
   StatsQuery,
   VisitorQuery,
 } from './query-types.ts';
-import { SessionDirectory } from './session-directory.ts';
 import { sql } from './sql.ts';
 import type { BeatInput, BeatResult, FoldedBeat, NewSession, SessionRecord, Store } from './types.ts';
 

@@ -1,11 +1,13 @@
 // The Store interface, in domain words. Routes, the CLI and the benchmarks depend on this file
-// only; each engine (sqlite/, postgres/) implements it with the same semantics, and the shared
+// only; one implementation (store.ts) serves every engine (engines/), and the shared
 // contract suite in test/store/ proves it on both.
 
 import type { Beat } from '../accounting/credit-beat.ts';
-import type { Span } from '../accounting/spans.ts';
 import type { GateStore } from './gate-types.ts';
 import type { QueryStore } from './query-types.ts';
+import type { SectionTime, SessionDetail } from './records.ts';
+
+export type { PageTotal, SectionTime, SessionDetail, SessionRecord } from './records.ts';
 
 export interface NewSession {
   /** Public, unguessable id (≥ 122 random bits). */
@@ -36,13 +38,6 @@ export interface BeatInput extends Beat {
   sections?: SectionTime[] | undefined;
 }
 
-/** Engaged time in one `data-dwell-section` of a page; `position` is its index in page order. */
-export interface SectionTime {
-  name: string;
-  engagedMs: number;
-  position: number;
-}
-
 /**
  * The answer to a beat. `accepted` means it is appended to the journal and committed: the fold
  * credits it by the accounting rules shortly after (and before any read).
@@ -60,40 +55,6 @@ export interface FoldedBeat {
   /** The session's engaged time after it. */
   engagedMs: number;
   duplicate: boolean;
-}
-
-export interface PageTotal {
-  url: string;
-  engagedMs: number;
-  /** Null for pages stored before visible time was measured. */
-  visibleMs?: number | null;
-  maxScroll: number | null;
-  sections?: Omit<SectionTime, 'position'>[];
-}
-
-export interface SessionRecord {
-  id: string;
-  startedAt: number;
-  lastActivityAt: number;
-  endedAt: number | null;
-  engagedMs: number;
-  /** Null for sessions stored before visible time was measured. */
-  visibleMs?: number | null;
-  lastSeq: number;
-  beats: number;
-  email: string | null;
-  visitorId: string | null;
-  entryUrl: string | null;
-  referrer: string | null;
-  screen: string | null;
-  lang: string | null;
-  currentUrl: string | null;
-  pages: PageTotal[];
-}
-
-export interface SessionDetail extends SessionRecord {
-  /** Engaged spans in time order, the open one included. */
-  timeline: Span[];
 }
 
 export interface Store extends GateStore, QueryStore {

@@ -14,9 +14,9 @@ import { test } from 'node:test';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { newWebhookSecret, type WebhookOptions, Webhooks } from '../../src/server/gate/webhooks.ts';
+import type { PostgresStore } from '../../src/store/engines/postgres/store.ts';
+import { SqliteStore } from '../../src/store/engines/sqlite/store.ts';
 import type { OutboxMessage } from '../../src/store/gate-types.ts';
-import type { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { countRows, engines } from '../store/engines.ts';
 import { buildGateApp, cookieHeader } from './gate-helper.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import type { SqliteStore } from '../../src/store/engines/sqlite/store.ts';
 import { buildTestApp } from '../helper.ts';
 import { beat, browser } from '../ingest/ingest-helpers.ts';
 import { admin } from '../query/query-helpers.ts';

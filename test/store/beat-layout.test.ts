@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { PostgresStore } from '../../src/store/engines/postgres/store.ts';
 import { engines } from './engines.ts';
 
 const rules = { intervalMs: 1_000, timeoutMs: 60_000, toleranceMs: 200 };

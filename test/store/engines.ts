@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { AccountingRules } from '../../src/accounting/credit-beat.ts';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { PostgresStore } from '../../src/store/engines/postgres/store.ts';
+import { SqliteStore } from '../../src/store/engines/sqlite/store.ts';
 import { skipOutsideCi } from '../services.ts';
 
 export const POSTGRES_URL =

@@ -14,11 +14,11 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { AccountingRules } from '../../src/accounting/credit-beat.ts';
 import type { Span } from '../../src/accounting/spans.ts';
+import { type JournalColumns, toJournalEntry } from '../../src/store/append/journal.ts';
 import { planBeat } from '../../src/store/beat-plan.ts';
-import type { FoldSession } from '../../src/store/fold-plan.ts';
-import { type JournalColumns, toJournalEntry } from '../../src/store/journal.ts';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { PostgresStore } from '../../src/store/engines/postgres/store.ts';
+import { SqliteStore } from '../../src/store/engines/sqlite/store.ts';
+import type { FoldSession } from '../../src/store/fold/fold-plan.ts';
 import { dropSchema, engines, POSTGRES_URL, testSchemaName } from './engines.ts';
 
 // Short periods, so PostgreSQL (whose clock is the database's) reaches expiry with real waits.

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { migrations as postgres } from '../../src/store/postgres/migrations.ts';
-import { migrations as sqlite } from '../../src/store/sqlite/migrations.ts';
+import { migrations as postgres } from '../../src/store/engines/postgres/migrations.ts';
+import { migrations as sqlite } from '../../src/store/engines/sqlite/migrations.ts';
 
 const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
   sqlite: {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createPool, withTransaction } from '../../src/store/postgres/pool.ts';
+import { createPool, withTransaction } from '../../src/store/engines/postgres/connect.ts';
 import { POSTGRES_URL, postgresSkipReason } from './engines.ts';
 
 describe('withTransaction', { skip: await postgresSkipReason() }, () => {

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import pg from 'pg';
-import { migrations } from '../../src/store/postgres/migrations.ts';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
-import { rebuildRollupsSql } from '../../src/store/postgres/rollups-sql.ts';
+import { migrations } from '../../src/store/engines/postgres/migrations.ts';
+import { rebuildRollupsSql } from '../../src/store/engines/postgres/rollups-sql.ts';
+import { PostgresStore } from '../../src/store/engines/postgres/store.ts';
 import { dropSchema, POSTGRES_URL, postgresSkipReason, testSchemaName } from './engines.ts';
 import { beatFields, finishedSession, startAction, trackerSession } from './rollup-fixtures.ts';
 

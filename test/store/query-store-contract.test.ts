@@ -7,9 +7,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { AccountingRules } from '../../src/accounting/credit-beat.ts';
 import { CSV_COLUMNS, csvHeader, csvRow } from '../../src/query/present.ts';
-import type { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import type { PostgresStore } from '../../src/store/engines/postgres/store.ts';
+import type { SqliteStore } from '../../src/store/engines/sqlite/store.ts';
 import { type ImportedSession, InvalidCursorError, type SessionFilter } from '../../src/store/query-types.ts';
-import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { countRows, engines } from './engines.ts';
 
 const rules: AccountingRules = { intervalMs: 1_000, timeoutMs: 60_000, toleranceMs: 200 };

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { SqliteStore } from '../../src/store/engines/sqlite/store.ts';
 
 const rules = { intervalMs: 5_000, timeoutMs: 600_000, toleranceMs: 1_000 };
 const PAGE = 4_096;

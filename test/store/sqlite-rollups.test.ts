@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { rebuildRollupsSql } from '../../src/store/sqlite/rollups-sql.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { rebuildRollupsSql } from '../../src/store/engines/sqlite/rollups-sql.ts';
+import { SqliteStore } from '../../src/store/engines/sqlite/store.ts';
 import { beatFields, finishedSession, startAction, trackerSession } from './rollup-fixtures.ts';
 
 const rules = { intervalMs: 5_000, timeoutMs: 600_000, toleranceMs: 1_000 };

@@ -6,7 +6,7 @@ import type { SessionFilter } from '../query-types.ts';
 import { type Db, sql } from '../sql.ts';
 import type { PageTotal, SessionRecord } from '../types.ts';
 import { sessionWhere } from './session-filter.ts';
-import { pagesOf, SESSION_COLUMNS, type SessionRow, toSessionRecord } from './session-rows.ts';
+import { pagesOf, type RecordColumns, SESSION_COLUMNS, toSessionRecord } from './session-rows.ts';
 
 const BATCH = 5_000;
 
@@ -19,7 +19,7 @@ export async function* exportSessions(
   // The lower bound on started_at is the keyset position alone, so the index seeks straight to it.
   const where = sessionWhere({ ...filter, from: undefined }, db.dialect);
   for (;;) {
-    const rows = await db.all<SessionRow>(
+    const rows = await db.all<RecordColumns>(
       sql`SELECT ${SESSION_COLUMNS} FROM sessions s WHERE ${where}
           AND s.started_at >= ${position.startedAt} AND (s.started_at > ${position.startedAt} OR s.pk > ${position.pk})
         ORDER BY s.started_at, s.pk LIMIT ${BATCH}`,

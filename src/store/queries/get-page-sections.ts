@@ -2,10 +2,10 @@
 // in the UTC days [from, to) touches (as the stats count them), optionally one person's. The page's
 // rows are found by URL (session_pages_url, and session_sections_url of migration 8).
 
-import { pageSections, type SectionRow } from '../page-sections.ts';
 import type { PageSections, PageSectionsQuery } from '../query-types.ts';
 import { type Db, raw, sql } from '../sql.ts';
-import { DAY_MS, dayRange } from '../stats-math.ts';
+import { pageSections, type SectionRow } from './page-sections.ts';
+import { DAY_MS, dayRange } from './stats-math.ts';
 
 export async function getPageSections(db: Db, query: PageSectionsQuery): Promise<PageSections> {
   const { fromDay, toDay } = dayRange(query.from, query.to);

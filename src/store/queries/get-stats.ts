@@ -6,7 +6,7 @@
 import { personKeySql } from '../person-key.ts';
 import type { Stats, StatsQuery } from '../query-types.ts';
 import { type Db, raw, type Sql, sql } from '../sql.ts';
-import { assembleStats, DAY_MS, type Distribution, dayRange } from '../stats-math.ts';
+import { assembleStats, DAY_MS, type Distribution, dayRange } from './stats-math.ts';
 
 const TOP_PAGES = 100;
 

@@ -4,7 +4,7 @@
 
 import type { LiveSession } from '../query-types.ts';
 import { type Db, sql } from '../sql.ts';
-import { DAY_MS } from '../stats-math.ts';
+import { DAY_MS } from './stats-math.ts';
 
 export async function listLiveSessions(db: Db, since: number, limit: number): Promise<LiveSession[]> {
   const rows = await db.all<{

@@ -4,7 +4,7 @@
 import { InvalidCursorError, type SessionFilter, type SessionPage } from '../query-types.ts';
 import { type Db, raw, sql } from '../sql.ts';
 import { sessionWhere } from './session-filter.ts';
-import { SESSION_COLUMNS, type SessionRow, withPages } from './session-rows.ts';
+import { type RecordColumns, SESSION_COLUMNS, withPages } from './session-rows.ts';
 
 export function encodeCursor(startedAt: number, pk: number): string {
   return Buffer.from(`${startedAt}.${pk}`).toString('base64url');
@@ -27,7 +27,7 @@ export async function listSessions(
     const { startedAt, pk } = decodeCursor(cursor);
     after = sql`AND s.started_at <= ${startedAt} AND (s.started_at < ${startedAt} OR s.pk < ${pk})`;
   }
-  const rows = await db.all<SessionRow>(
+  const rows = await db.all<RecordColumns>(
     sql`SELECT ${SESSION_COLUMNS} FROM sessions s WHERE ${sessionWhere(filter, db.dialect)} ${after}
       ORDER BY s.started_at DESC, s.pk DESC LIMIT ${limit + 1}`,
   );

@@ -6,8 +6,8 @@
 import { personKeySql } from '../person-key.ts';
 import { InvalidCursorError, type VisitorList, type VisitorQuery } from '../query-types.ts';
 import { type Db, raw, sql } from '../sql.ts';
-import { DAY_MS, dayRange } from '../stats-math.ts';
-import { overlapCorrected, personSessions, toVisitorTotal } from '../visitor-totals.ts';
+import { DAY_MS, dayRange } from './stats-math.ts';
+import { overlapCorrected, personSessions, toVisitorTotal } from './visitor-totals.ts';
 
 /**
  * How an engine's visitor-day rollup names its person: SQLite keys it by a visitor number (a

@@ -1,13 +1,13 @@
 // Session rows to domain SessionRecords, with their pages (and the pages' sections) read in one
 // query each per batch, on both engines.
 
-import { attachSections, type RecordColumns as SessionRow, toSessionRecord } from '../session-row.ts';
+import { attachSections, type RecordColumns, toSessionRecord } from '../session-row.ts';
 import { type Db, raw, type Sql, sql } from '../sql.ts';
 import type { PageTotal, SessionRecord } from '../types.ts';
 
-export { type SessionRow, toSessionRecord };
+export { type RecordColumns, toSessionRecord };
 
-/** The columns of a SessionRow, in this order (SQLite's export reads them as raw arrays). */
+/** The columns of a session record, in this order (SQLite's export reads them as raw arrays). */
 export const SESSION_COLUMNS_TEXT = `s.pk, s.id, s.started_at, s.last_activity_at, s.ended_at, s.engaged_ms,
   s.last_seq, s.beats, s.email, s.visitor_id, s.entry_url, s.referrer, s.screen, s.lang, s.current_url,
   s.visible_ms`;
@@ -65,7 +65,7 @@ export async function pagesOf(db: Db, pks: number[]): Promise<Map<number, PageTo
   return byPk;
 }
 
-export async function withPages(db: Db, rows: SessionRow[]): Promise<SessionRecord[]> {
+export async function withPages(db: Db, rows: RecordColumns[]): Promise<SessionRecord[]> {
   const pages = await pagesOf(
     db,
     rows.map((r) => r.pk),

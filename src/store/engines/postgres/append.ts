@@ -6,11 +6,11 @@
 // only SQLite's append stores.
 
 import type pg from 'pg';
-import type { AccountingRules } from '../../accounting/credit-beat.ts';
-import { type AuthRow, authorizeBeat } from '../beat-plan.ts';
-import { journalValues } from '../journal.ts';
-import type { SessionDirectory } from '../session-directory.ts';
-import type { BeatInput, BeatResult } from '../types.ts';
+import type { AccountingRules } from '../../../accounting/credit-beat.ts';
+import { authorizeBatch, sessionsToRead } from '../../append/authorize-batch.ts';
+import type { SessionDirectory } from '../../append/session-directory.ts';
+import type { AuthRow } from '../../beat-plan.ts';
+import type { BeatInput, BeatResult } from '../../types.ts';
 
 export const CLOCK = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
 /**
@@ -53,20 +53,14 @@ export async function appendBeats(
   clock: DatabaseClock,
 ): Promise<BeatResult[]> {
   let now = clock.now();
-  const known = new Map<string, AuthRow>();
-  const unknown = new Set<string>();
-  for (const { sessionId } of beats) {
-    const cached = directory.get(sessionId);
-    if (cached && now - cached.lastActivityAt <= rules.timeoutMs) known.set(sessionId, cached);
-    else unknown.add(sessionId);
-  }
+  const { known, unknown } = sessionsToRead(beats, now, directory, rules.timeoutMs);
   let journaled = new Map<number, number>();
-  if (unknown.size > 0) {
+  if (unknown.length > 0) {
     const { rows } = await pool.query<AuthColumns>({
       name: 'dwell-beat-auth',
       text: `SELECT ${CLOCK} AS now, pk, id, token_hash, cookie_only, last_activity_at
         FROM sessions WHERE id = ANY($1::text[])`,
-      values: [[...unknown]],
+      values: [unknown],
     });
     if (rows[0]) {
       now = Number(rows[0].now);
@@ -92,15 +86,13 @@ export async function appendBeats(
       directory.remember(id, row);
     }
   }
-  const accepted: ReturnType<typeof journalValues>[] = [];
-  const results = beats.map((beat): BeatResult => {
-    const row = known.get(beat.sessionId);
-    const answer = authorizeBeat(row, beat, now, rules, () => journaled.get(row!.pk) ?? null);
-    if (answer.kind !== 'accepted') return answer;
-    accepted.push(journalValues(answer.pk, now, beat));
-    row!.lastActivityAt = Math.max(row!.lastActivityAt, now);
-    return { kind: 'accepted' };
-  });
+  const { results, journal: accepted } = authorizeBatch(
+    beats,
+    now,
+    known,
+    rules,
+    (pk) => journaled.get(pk) ?? null,
+  );
   if (accepted.length > 0) {
     await pool.query({
       name: 'dwell-beat-append',

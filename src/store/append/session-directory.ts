@@ -4,7 +4,7 @@
 // (it is the latest beat this process appended), so when an entry says "expired" the engines read
 // the row and the journal as they would without it, and only then answer 410.
 
-import type { AuthRow } from './beat-plan.ts';
+import type { AuthRow } from '../beat-plan.ts';
 
 /**
  * Two generations of at most `capacity / 2` entries each: a lookup in the old one moves the entry

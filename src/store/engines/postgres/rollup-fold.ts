@@ -10,8 +10,8 @@
 // (prev_day).
 
 import type pg from 'pg';
-import { DAY_MS as DAY } from '../stats-math.ts';
-import { withTransaction } from './pool.ts';
+import { DAY_MS as DAY } from '../../queries/stats-math.ts';
+import { withTransaction } from './connect.ts';
 import { who } from './rollups-sql.ts';
 
 const LOCK = "hashtext('dwell_rollup_fold')";

@@ -7,7 +7,7 @@
 
 import type Database from 'better-sqlite3';
 import type { ImportedSession } from '../../query-types.ts';
-import { rebuildRollupsSql } from '../rollups-sql.ts';
+import { rebuildRollupsSql } from './rollups-sql.ts';
 
 export function importSessions(
   db: Database.Database,

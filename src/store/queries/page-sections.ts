@@ -1,7 +1,7 @@
 // The engine-neutral half of the attention map (getPageSections): the engines sum per section, this
 // puts the sections in page order and computes reach, so both engines answer alike.
 
-import type { PageSections } from './query-types.ts';
+import type { PageSections } from '../query-types.ts';
 
 /** One section's sums as an engine's query returns them (bigint sums may come as strings). */
 export interface SectionRow {

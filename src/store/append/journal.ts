@@ -1,7 +1,7 @@
 // The beat journal's columns (the same in every engine) and their mapping to the fold's entries.
 
-import type { JournalEntry } from './fold-plan.ts';
-import type { BeatInput, SectionTime } from './types.ts';
+import type { JournalEntry } from '../fold/fold-plan.ts';
+import type { BeatInput, SectionTime } from '../types.ts';
 
 export interface JournalColumns {
   id: number;

@@ -4,19 +4,21 @@
 // the WAL (checkpointer.ts). The store (../store.ts) schedules and guards all of it.
 
 import type Database from 'better-sqlite3';
-import type { AccountingRules } from '../../accounting/credit-beat.ts';
-import type { Engine, FoldSchedule } from '../engine.ts';
-import type { ImportedSession, SessionFilter } from '../query-types.ts';
-import type { SessionDirectory } from '../session-directory.ts';
-import { type Sql, sql } from '../sql.ts';
-import type { BeatInput, BeatResult } from '../types.ts';
+import type { AccountingRules } from '../../../accounting/credit-beat.ts';
+import type { SessionDirectory } from '../../append/session-directory.ts';
+import type { Engine, FoldSchedule } from '../../engine.ts';
+import { runMigrations } from '../../migration.ts';
+import type { ImportedSession, SessionFilter } from '../../query-types.ts';
+import { type Sql, sql } from '../../sql.ts';
+import type { BeatInput, BeatResult } from '../../types.ts';
 import { createAppend } from './append.ts';
 import { Checkpointer, type CheckpointOptions } from './checkpointer.ts';
+import { openDatabase, type SqliteOptions } from './connect.ts';
 import { SqliteDb } from './db.ts';
+import { exportSessionsCsv } from './export-sessions-csv.ts';
 import { createChunkFold, FOLD_CHUNK } from './fold.ts';
-import { applyMigrations, openDatabase, type SqliteOptions } from './open.ts';
-import { exportSessionsCsv } from './queries/export-sessions-csv.ts';
-import { importSessions } from './queries/import-sessions.ts';
+import { importSessions } from './import-sessions.ts';
+import { migrations } from './migrations.ts';
 import { RollupFolder } from './rollup-fold.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 
@@ -84,7 +86,7 @@ export class SqliteEngine implements Engine {
   }
 
   async migrate(): Promise<void> {
-    applyMigrations(this.connection);
+    await runMigrations(this.db, migrations, { now: () => this.nowSql() });
     this.prepared = prepareStatements(this.connection);
     this.rollups = new RollupFolder(this.connection);
     if (this.path !== ':memory:' && !this.checkpointer)

@@ -5,13 +5,13 @@
 // for every session on that page and day) is updated once per fold, not once per beat.
 
 import type Database from 'better-sqlite3';
-import type { AccountingRules } from '../../accounting/credit-beat.ts';
-import { type FoldSession, planFold } from '../fold-plan.ts';
-import { type JournalColumns, toJournalEntry } from '../journal.ts';
-import { personKey } from '../person-key.ts';
-import { type SessionColumns, toSessionRow } from '../session-row.ts';
-import { DAY_MS } from '../stats-math.ts';
-import type { FoldedBeat } from '../types.ts';
+import type { AccountingRules } from '../../../accounting/credit-beat.ts';
+import { type JournalColumns, toJournalEntry } from '../../append/journal.ts';
+import { type FoldSession, planFold } from '../../fold/fold-plan.ts';
+import { personKey } from '../../person-key.ts';
+import { DAY_MS } from '../../queries/stats-math.ts';
+import { type SessionColumns, toSessionRow } from '../../session-row.ts';
+import type { FoldedBeat } from '../../types.ts';
 import type { Statements } from './statements.ts';
 
 /** Beats folded per transaction: large enough to coalesce, small enough to keep the loop's stalls short. */

@@ -1,6 +1,6 @@
 // The store on SQLite: the one Store (../store.ts) over the SQLite engine.
 
-import { EngineStore } from '../store.ts';
+import { EngineStore } from '../../store.ts';
 import { SqliteEngine, type SqliteEngineOptions } from './engine.ts';
 
 export class SqliteStore extends EngineStore<SqliteEngine> {

@@ -2,8 +2,8 @@
 // overlapping sessions (two tabs at once) counted once, and the person key turned back into an
 // email or a visitor id.
 
-import { type Span, unionLength } from '../accounting/spans.ts';
-import type { VisitorTotal } from './query-types.ts';
+import { type Span, unionLength } from '../../accounting/spans.ts';
+import type { VisitorTotal } from '../query-types.ts';
 
 /** One session of a person, with its engaged spans (closed ones and the open one). */
 export interface PersonSession {

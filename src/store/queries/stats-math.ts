@@ -5,7 +5,7 @@
 // of sessions of 10.4 s, 20.7 s and 31 s is 20000. Rollups keep the distribution per second, so the
 // figures are exact at that resolution however many sessions there are.
 
-import type { HistogramBucket, Stats } from './query-types.ts';
+import type { HistogramBucket, Stats } from '../query-types.ts';
 
 export const DAY_MS = 86_400_000;
 

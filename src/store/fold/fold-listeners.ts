@@ -1,7 +1,7 @@
 // Who hears about folded beats (the live view, the metrics). A listener that throws is not the
 // fold's problem: the beats are committed already.
 
-import type { FoldedBeat } from './types.ts';
+import type { FoldedBeat } from '../types.ts';
 
 export class FoldListeners {
   private readonly listeners = new Set<(beats: FoldedBeat[]) => void>();

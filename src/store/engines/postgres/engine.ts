@@ -4,20 +4,20 @@
 // advisory locks. Time is the database's, so instances with skewed clocks cannot over-credit.
 
 import type pg from 'pg';
-import type { AccountingRules } from '../../accounting/credit-beat.ts';
-import type { Engine, FoldSchedule } from '../engine.ts';
-import { pendingMigrations } from '../migration.ts';
-import type { ImportedSession, SessionFilter } from '../query-types.ts';
-import type { SessionDirectory } from '../session-directory.ts';
-import { raw, type Sql } from '../sql.ts';
-import type { BeatInput } from '../types.ts';
+import type { AccountingRules } from '../../../accounting/credit-beat.ts';
+import type { SessionDirectory } from '../../append/session-directory.ts';
+import type { Engine, FoldSchedule } from '../../engine.ts';
+import { runMigrations } from '../../migration.ts';
+import type { ImportedSession, SessionFilter } from '../../query-types.ts';
+import { raw, type Sql } from '../../sql.ts';
+import type { BeatInput } from '../../types.ts';
 import { appendBeats, CLOCK, DatabaseClock } from './append.ts';
+import { createPool, isUnavailable, type PoolOptions } from './connect.ts';
 import { PostgresDb } from './db.ts';
+import { exportSessionsCsv } from './export-sessions-csv.ts';
 import { FOLD_CHUNK, foldChunk } from './fold.ts';
+import { importSessions } from './import-sessions.ts';
 import { migrations } from './migrations.ts';
-import { createPool, isUnavailable, type PoolOptions, withTransaction } from './pool.ts';
-import { exportSessionsCsv } from './queries/export-sessions-csv.ts';
-import { importSessions } from './queries/import-sessions.ts';
 import { foldRollups, vacuumPending, vacuumRollups } from './rollup-fold.ts';
 
 /** Every second, whole chunks: the fold runs on whichever instance takes the lock first. */
@@ -68,23 +68,13 @@ export class PostgresEngine implements Engine {
   }
 
   async migrate(): Promise<void> {
-    await withTransaction(this.pool, async (client) => {
-      // Two instances starting together: one migrates, the other waits and finds nothing to do.
-      // The lock comes first: even CREATE SCHEMA IF NOT EXISTS fails when two run at once.
-      await client.query("SELECT pg_advisory_xact_lock(hashtext('dwell_migrations'))");
-      if (this.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema.replace(/"/g, '')}"`);
-      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
-      const applied = (
-        await client.query<{ version: number }>('SELECT version FROM schema_migrations')
-      ).rows.map((r) => r.version);
-      for (const migration of pendingMigrations(migrations, applied)) {
-        await client.query(migration.sql);
-        await client.query(
-          `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, ${CLOCK})`,
-          [migration.version, migration.name],
-        );
-      }
+    await runMigrations(this.db, migrations, {
+      now: () => this.nowSql(),
+      // The lock comes first: even CREATE SCHEMA IF NOT EXISTS fails when two instances run it at once.
+      lock: async (tx) => {
+        await tx.exec("SELECT pg_advisory_xact_lock(hashtext('dwell_migrations'))");
+        if (this.schema) await tx.exec(`CREATE SCHEMA IF NOT EXISTS "${this.schema.replace(/"/g, '')}"`);
+      },
     });
   }
 

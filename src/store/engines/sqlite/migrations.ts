@@ -2,7 +2,7 @@
 // one's SQL is literal text (the long ones in migrations/), and test/store/migrations-frozen.test.ts
 // fails when a shipped migration's text changes.
 
-import type { Migration } from '../migration.ts';
+import type { Migration } from '../../migration.ts';
 import rollupsSql from './migrations/003-query-rollups.ts';
 import pendingRollupsSql from './migrations/004-pending-rollups.ts';
 import exactRemovalsSql from './migrations/005-exact-removals.ts';

@@ -1,10 +1,8 @@
-// Opens the SQLite file with the settings Dwell relies on, and applies pending migrations.
+// Opens the SQLite file with the settings Dwell relies on.
 
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { pendingMigrations } from '../migration.ts';
-import { migrations } from './migrations.ts';
 
 export interface SqliteOptions {
   path: string;
@@ -30,27 +28,4 @@ export function openDatabase(options: SqliteOptions): Database.Database {
   db.pragma('temp_store = MEMORY');
   if (options.maxPages) db.pragma(`max_page_count = ${Math.floor(options.maxPages)}`);
   return db;
-}
-
-export function applyMigrations(db: Database.Database): number[] {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-  const applied = db
-    .prepare('SELECT version FROM schema_migrations')
-    .pluck()
-    .all()
-    .map((v) => Number(v));
-  const done: number[] = [];
-  for (const migration of pendingMigrations(migrations, applied)) {
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-        migration.version,
-        migration.name,
-        Date.now(),
-      );
-    })();
-    done.push(migration.version);
-  }
-  return done;
 }

@@ -5,13 +5,13 @@
 // the next fold (on any instance) takes the same beats again.
 
 import type pg from 'pg';
-import type { AccountingRules } from '../../accounting/credit-beat.ts';
-import { type FoldSession, type FoldWrites, planFold } from '../fold-plan.ts';
-import { type JournalColumns, toJournalEntry } from '../journal.ts';
-import { type SessionColumns, toSessionRow } from '../session-row.ts';
-import { compile, join, postgresDialect, raw, type Sql, sql } from '../sql.ts';
-import type { FoldedBeat } from '../types.ts';
-import { withTransaction } from './pool.ts';
+import type { AccountingRules } from '../../../accounting/credit-beat.ts';
+import { type JournalColumns, toJournalEntry } from '../../append/journal.ts';
+import { type FoldSession, type FoldWrites, planFold } from '../../fold/fold-plan.ts';
+import { type SessionColumns, toSessionRow } from '../../session-row.ts';
+import { compile, join, postgresDialect, raw, type Sql, sql } from '../../sql.ts';
+import type { FoldedBeat } from '../../types.ts';
+import { withTransaction } from './connect.ts';
 import { day, who } from './rollups-sql.ts';
 
 const LOCK = "hashtext('dwell_journal_fold')";

@@ -2,7 +2,7 @@
 // Append new migrations; never edit an applied one: each one's SQL is literal text (the long ones in
 // migrations/), and test/store/migrations-frozen.test.ts fails when a shipped migration's text changes.
 
-import type { Migration } from '../migration.ts';
+import type { Migration } from '../../migration.ts';
 import rollupsSql from './migrations/005-query-rollups.ts';
 
 export const migrations: Migration[] = [

@@ -1,6 +1,6 @@
 // The store on PostgreSQL: the one Store (../store.ts) over the PostgreSQL engine.
 
-import { EngineStore } from '../store.ts';
+import { EngineStore } from '../../store.ts';
 import { PostgresEngine, type PostgresEngineOptions } from './engine.ts';
 
 export class PostgresStore extends EngineStore<PostgresEngine> {

@@ -20,8 +20,8 @@
 // exist before (a start or an import), new_ms NULL that it is gone (a purge). A session moved to
 // another person or start leaves one row for each side.
 
-import { personKeySql } from '../person-key.ts';
-import { DAY_MS as DAY } from '../stats-math.ts';
+import { personKeySql } from '../../person-key.ts';
+import { DAY_MS as DAY } from '../../queries/stats-math.ts';
 
 /** A session row's person, as the rollups and the sessions_who index spell it. */
 export const who = (row: string) => personKeySql(row);

@@ -4,7 +4,7 @@
 
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
-import { compile, type Db, type Sql, sqliteDialect } from '../sql.ts';
+import { compile, type Db, type Sql, sqliteDialect } from '../../sql.ts';
 
 /**
  * The transaction in progress on one database file in this process, whichever connection opened it.
@@ -39,6 +39,9 @@ export class SqliteDb implements Db {
     dialect: sqliteDialect,
     all: async (query) => this.allNow(query),
     run: async (query) => this.runNow(query),
+    exec: async (script) => {
+      this.connection.exec(script);
+    },
     transaction: (work) => work(this.tx),
   };
 
@@ -65,6 +68,11 @@ export class SqliteDb implements Db {
   async run(query: Sql): Promise<number> {
     while (this.lock.inTransaction) await this.lock.idle;
     return this.runNow(query);
+  }
+
+  async exec(script: string): Promise<void> {
+    while (this.lock.inTransaction) await this.lock.idle;
+    this.connection.exec(script);
   }
 
   async transaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {

@@ -3,10 +3,10 @@
 // deletes the folded beats in one transaction, so a crash anywhere leaves either all of a fold or
 // none of it, and a beat (identified by its journal id) is credited exactly once.
 
-import type { AccountingRules } from '../accounting/credit-beat.ts';
-import type { Span } from '../accounting/spans.ts';
-import { planBeat, type SessionRow } from './beat-plan.ts';
-import type { BeatInput, FoldedBeat, SectionTime } from './types.ts';
+import type { AccountingRules } from '../../accounting/credit-beat.ts';
+import type { Span } from '../../accounting/spans.ts';
+import { planBeat, type SessionRow } from '../beat-plan.ts';
+import type { BeatInput, FoldedBeat, SectionTime } from '../types.ts';
 
 /** A beat as the journal keeps it: authorized already, taken at `at` (the store's clock). */
 export interface JournalEntry {

@@ -7,7 +7,7 @@
 
 import type pg from 'pg';
 import type { ImportedSession } from '../../query-types.ts';
-import { withTransaction } from '../pool.ts';
+import { withTransaction } from './connect.ts';
 
 const CHUNK = 1_000;
 

@@ -2,8 +2,8 @@
 // transaction (pool.ts's withTransaction, which survives a connection lost mid-way).
 
 import pg from 'pg';
-import { compile, type Db, postgresDialect, type Sql } from '../sql.ts';
-import { withTransaction } from './pool.ts';
+import { compile, type Db, postgresDialect, type Sql } from '../../sql.ts';
+import { withTransaction } from './connect.ts';
 
 export class PostgresDb implements Db {
   readonly dialect = postgresDialect;
@@ -18,6 +18,10 @@ export class PostgresDb implements Db {
   async run(query: Sql): Promise<number> {
     const { text, values } = compile(query, this.dialect);
     return (await this.client.query(text, values)).rowCount ?? 0;
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.client.query(script);
   }
 
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {

@@ -10,8 +10,8 @@
 //   that visitor was seen, so "distinct visitors in [a, b]" is a count of rows with prev_day < a.
 // A session's day is the UTC day it started; a visitor is its email, else its visitor key.
 
-import { personKeySql } from '../person-key.ts';
-import { DAY_MS as DAY } from '../stats-math.ts';
+import { personKeySql } from '../../person-key.ts';
+import { DAY_MS as DAY } from '../../queries/stats-math.ts';
 
 const who = (row: string) => personKeySql(row);
 
