@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { newSessionId } from '../../src/server/session-id.ts';
-import { vacuumRollups } from '../../src/store/engines/postgres/rollup-fold.ts';
+import { vacuumRollups } from '../../src/store/engines/postgres/rollup-queue.ts';
 import { PostgresStore } from '../../src/store/engines/postgres/store.ts';
 import { SqliteStore } from '../../src/store/engines/sqlite/store.ts';
 

@@ -3,7 +3,7 @@
 // session directory, the queries) is written once, in store.ts and the query files.
 
 import type { SessionDirectory } from './append/session-directory.ts';
-import type { PersonRollup } from './queries/list-visitors.ts';
+import type { RollupQueue } from './fold/rollup-fold.ts';
 import type { ImportedSession, SessionFilter } from './query-types.ts';
 import type { Db, Sql } from './sql.ts';
 import type { BeatInput, BeatResult, FoldedBeat } from './types.ts';
@@ -24,8 +24,8 @@ export interface Engine {
   readonly schedule: FoldSchedule;
   /** Batches of beats appended at once (each holds a connection on PostgreSQL). */
   readonly appendConcurrency: number;
-  /** How the visitor-day rollup names its person (queries/list-visitors.ts). */
-  readonly people: PersonRollup;
+  /** How the rollup fold takes deltas from this engine's queues (fold/rollup-fold.ts). */
+  readonly rollups: RollupQueue;
 
   /** The store's clock, in epoch ms: the database's on PostgreSQL, so skewed instances agree. */
   now(): Promise<number>;
@@ -46,8 +46,6 @@ export interface Engine {
    * and writes). Null when another instance is folding and `wait` is false.
    */
   foldChunk(limit: number, wait: boolean): Promise<{ count: number; folded: FoldedBeat[] } | null>;
-  /** Applies the rollup deltas the fold and the triggers left; returns how many it applied. */
-  foldRollups(wait: boolean): Promise<number>;
   /** Upkeep after a timed fold that applied `rollupDeltas` (PostgreSQL vacuums its queues). */
   afterBackgroundFold?(rollupDeltas: number): Promise<void>;
 

@@ -42,6 +42,8 @@ export interface Dialect {
   readonly always: string;
   /** The larger of two values (SQLite's two-argument max, PostgreSQL's GREATEST). */
   greatest(a: string, b: string): string;
+  /** The smaller of two values. */
+  least(a: string, b: string): string;
   /**
    * Appended to a SELECT that picks rows to change: PostgreSQL locks them (of one table of a join;
    * skipping rows another instance holds, where two instances claim work at once); SQLite needs
@@ -58,6 +60,7 @@ export const sqliteDialect: Dialect = {
   bytewise: '',
   always: '1',
   greatest: (a, b) => `max(${a}, ${b})`,
+  least: (a, b) => `min(${a}, ${b})`,
   lockPicked: () => raw(''),
 };
 
@@ -72,6 +75,7 @@ export const postgresDialect: Dialect = {
   bytewise: ' COLLATE "C"',
   always: 'TRUE',
   greatest: (a, b) => `GREATEST(${a}, ${b})`,
+  least: (a, b) => `LEAST(${a}, ${b})`,
   lockPicked: ({ of, skipLocked } = {}) =>
     raw(` FOR UPDATE${of ? ` OF ${of}` : ''}${skipLocked ? ' SKIP LOCKED' : ''}`),
 };

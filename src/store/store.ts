@@ -9,6 +9,7 @@ import { SessionDirectory } from './append/session-directory.ts';
 import type { Engine } from './engine.ts';
 import { StoreUnavailableError } from './errors.ts';
 import { FoldListeners } from './fold/fold-listeners.ts';
+import { foldRollups } from './fold/rollup-fold.ts';
 import type { EndedGateSession, GateLink, OutboxMessage } from './gate-types.ts';
 import { claimEndedGateSessions } from './queries/claim-ended-gate-sessions.ts';
 import { createSession } from './queries/create-session.ts';
@@ -123,7 +124,7 @@ export class EngineStore<E extends Engine = Engine> implements Store {
   /** Folds the journal, then the rollup deltas it left: what a read of the rollups needs. */
   async foldRollups(): Promise<number> {
     await this.fold();
-    return this.guard(() => this.port.foldRollups(true));
+    return this.guard(() => foldRollups(this.port.db, this.port.rollups, true));
   }
 
   onFolded(listener: (beats: FoldedBeat[]) => void): () => void {
@@ -152,7 +153,7 @@ export class EngineStore<E extends Engine = Engine> implements Store {
         if (chunk.count < backgroundChunk) break;
         await nextTurn();
       }
-      const deltas = await this.guard(() => this.port.foldRollups(false));
+      const deltas = await this.guard(() => foldRollups(this.port.db, this.port.rollups, false));
       await this.port.afterBackgroundFold?.(deltas);
     } catch (error) {
       for (const listener of this.failureListeners) {
@@ -180,7 +181,7 @@ export class EngineStore<E extends Engine = Engine> implements Store {
     return this.read('rows', () => listSessions(this.port.db, filter, limit, cursor));
   }
   listVisitors(query: VisitorQuery) {
-    return this.read('rollups', () => listVisitors(this.port.db, this.port.people, query));
+    return this.read('rollups', () => listVisitors(this.port.db, query));
   }
   getStats(query: StatsQuery) {
     // Filtered stats read the sessions themselves; the rest reads the rollups.

@@ -232,8 +232,9 @@ describe('query API', () => {
       assert.deepEqual(
         data.items.map((v) => [v.email ?? v.visitorId, v.sessions, v.engagedMs]),
         [
-          ['ana@example.com', 1, 0],
+          // Ana and visitor-a were last seen at the same instant: the person key breaks the tie.
           ['visitor-a', 2, 40_000],
+          ['ana@example.com', 1, 0],
           ['visitor-b', 1, 60_000],
         ],
       );

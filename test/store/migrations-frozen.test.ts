@@ -20,6 +20,7 @@ const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
     7: '116c17d3599310cd',
     8: '3c008bd55afb5d97',
     10: 'dfe64c1dc68806c6',
+    11: '41ece8712ba5302a',
   },
   postgres: {
     1: '0323294065512e1f',

@@ -8,8 +8,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import pg from 'pg';
 import { migrations } from '../../src/store/engines/postgres/migrations.ts';
-import { rebuildRollupsSql } from '../../src/store/engines/postgres/rollups-sql.ts';
 import { PostgresStore } from '../../src/store/engines/postgres/store.ts';
+import { rebuildRollupsSql } from '../../src/store/queries/rebuild-rollups.ts';
+import { postgresDialect } from '../../src/store/sql.ts';
 import { dropSchema, POSTGRES_URL, postgresSkipReason, testSchemaName } from './engines.ts';
 import { beatFields, finishedSession, startAction, trackerSession } from './rollup-fixtures.ts';
 
@@ -37,7 +38,7 @@ async function keptAndRebuilt(store: PostgresStore) {
   try {
     const kept = await readRollups(client);
     await client.query('BEGIN');
-    await client.query(rebuildRollupsSql);
+    await client.query(rebuildRollupsSql(postgresDialect));
     const rebuilt = await readRollups(client);
     await client.query('ROLLBACK');
     return { kept, rebuilt };

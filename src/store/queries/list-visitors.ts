@@ -1,5 +1,5 @@
 // People of a range of UTC days (an email, else a visitor key), most recently seen first, from the
-// visitor-day rollup, with keyset pagination. Sessions of one person that overlap (two tabs at
+// visitor-day rollup (the same table on both engines), with keyset pagination. Sessions of one person that overlap (two tabs at
 // once) count once: for every person with more than one session in the range, engaged time is
 // the union of their engaged spans (visitor-totals.ts); a person with one session needs no spans.
 
@@ -9,26 +9,12 @@ import { type Db, raw, sql } from '../sql.ts';
 import { DAY_MS, dayRange } from './stats-math.ts';
 import { overlapCorrected, personSessions, toVisitorTotal } from './visitor-totals.ts';
 
-/**
- * How an engine's visitor-day rollup names its person: SQLite keys it by a visitor number (a
- * narrower index on its hottest rollup table) that `visitors` maps to the person, PostgreSQL by the
- * person itself (instances append deltas without sharing a sequence).
- */
-export interface PersonRollup {
-  /** The column of rollup_visitor_days that identifies its person. */
-  readonly key: 'vid' | 'who';
-  /** The person (personKey) of rollup_visitor_days row `row`. */
-  who(row: string): string;
-}
-
-type Person = number | string;
-
 /** The cursor is the last row's place in the order: its day, its last activity and its person. */
-function encodeCursor(day: number, lastAt: number, person: Person): string {
-  return Buffer.from(JSON.stringify([day, lastAt, person])).toString('base64url');
+function encodeCursor(day: number, lastAt: number, who: string): string {
+  return Buffer.from(JSON.stringify([day, lastAt, who])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [number, number, Person] {
+function decodeCursor(cursor: string): [number, number, string] {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
     if (
@@ -36,16 +22,15 @@ function decodeCursor(cursor: string): [number, number, Person] {
       value.length === 3 &&
       Number.isSafeInteger(value[0]) &&
       Number.isSafeInteger(value[1]) &&
-      (typeof value[2] === 'string' || Number.isSafeInteger(value[2]))
+      typeof value[2] === 'string'
     ) {
-      return value as [number, number, Person];
+      return value as [number, number, string];
     }
   } catch {}
   throw new InvalidCursorError('cursor is not one this API returned');
 }
 
 interface Totals {
-  person: Person;
   who: string;
   sessions: number;
   engaged: number;
@@ -53,26 +38,25 @@ interface Totals {
   last: number;
 }
 
-export async function listVisitors(db: Db, people: PersonRollup, query: VisitorQuery): Promise<VisitorList> {
+export async function listVisitors(db: Db, query: VisitorQuery): Promise<VisitorList> {
   const { fromDay, toDay } = dayRange(query.from, query.to);
-  const key = raw(`r.${people.key}`);
   const int = (expression: string) => raw(db.dialect.int(expression));
+  // Byte order on both engines, so the cursor's comparison and the order agree.
+  const who = raw(`r.who${db.dialect.bytewise}`);
   let after = raw('');
   if (query.cursor !== undefined) {
     const [day, lastAt, person] = decodeCursor(query.cursor);
-    if (typeof person !== (people.key === 'vid' ? 'number' : 'string'))
-      throw new InvalidCursorError('cursor is not one this API returned');
     after = sql`AND (r.day < ${day} OR (r.day = ${day} AND (r.last_at < ${lastAt}
-      OR (r.last_at = ${lastAt} AND ${key} < ${person}))))`;
+      OR (r.last_at = ${lastAt} AND ${who} < ${person}))))`;
   }
   // A person's place in the order is its last day in the range: rows with no later day in range.
   const [page, count] = await Promise.all([
-    db.all<{ person: Person; day: number; last_at: number }>(
-      sql`SELECT ${key} AS person, r.day, r.last_at FROM rollup_visitor_days r
+    db.all<{ who: string; day: number; last_at: number }>(
+      sql`SELECT r.who, r.day, r.last_at FROM rollup_visitor_days r
         WHERE r.day >= ${fromDay} AND r.day < ${toDay} AND r.sessions > 0 ${after}
           AND NOT EXISTS (SELECT 1 FROM rollup_visitor_days n
-            WHERE n.${raw(people.key)} = ${key} AND n.day > r.day AND n.day < ${toDay} AND n.sessions > 0)
-        ORDER BY r.day DESC, r.last_at DESC, ${key} DESC LIMIT ${query.limit + 1}`,
+            WHERE n.who = r.who AND n.day > r.day AND n.day < ${toDay} AND n.sessions > 0)
+        ORDER BY r.day DESC, r.last_at DESC, ${who} DESC LIMIT ${query.limit + 1}`,
     ),
     db.all<{ total: number }>(
       sql`SELECT ${int('count(*)')} AS total FROM rollup_visitor_days
@@ -85,18 +69,18 @@ export async function listVisitors(db: Db, people: PersonRollup, query: VisitorQ
     rows.length === 0
       ? []
       : await db.all<Totals>(
-          sql`SELECT ${key} AS person, ${raw(people.who('r'))} AS who, ${int('sum(r.sessions)')} AS sessions,
-            ${int('sum(r.engaged_ms)')} AS engaged, min(r.first_at) AS first, max(r.last_at) AS last
+          sql`SELECT r.who, ${int('sum(r.sessions)')} AS sessions, ${int('sum(r.engaged_ms)')} AS engaged,
+            min(r.first_at) AS first, max(r.last_at) AS last
           FROM rollup_visitor_days r
           WHERE ${db.dialect.isIn(
-            `r.${people.key}`,
-            rows.map((r) => r.person),
+            'r.who',
+            rows.map((r) => r.who),
           )} AND r.day >= ${fromDay} AND r.day < ${toDay}
-          GROUP BY ${key}`,
+          GROUP BY r.who`,
         );
-  const byPerson = new Map(totals.map((t) => [t.person, t]));
+  const byWho = new Map(totals.map((t) => [t.who, t]));
   const found = rows.flatMap((r) => {
-    const person = byPerson.get(r.person);
+    const person = byWho.get(r.who);
     return person ? [person] : [];
   });
   const corrected = await unionEngaged(
@@ -109,7 +93,7 @@ export async function listVisitors(db: Db, people: PersonRollup, query: VisitorQ
   return {
     total: Number(count[0]?.total ?? 0),
     items: found.map((p) => toVisitorTotal(p, corrected.get(p.who) ?? Number(p.engaged))),
-    nextCursor: more && last ? encodeCursor(Number(last.day), Number(last.last_at), last.person) : null,
+    nextCursor: more && last ? encodeCursor(Number(last.day), Number(last.last_at), last.who) : null,
   };
 }
 

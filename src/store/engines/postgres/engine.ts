@@ -1,30 +1,31 @@
 // The PostgreSQL engine: several stateless Dwell instances share one database. A batch of beats is
 // authenticated and appended in one or two round trips with no transaction (append.ts); one
-// instance at a time folds the journal (fold.ts) and the rollup deltas (rollup-fold.ts) under
+// instance at a time folds the journal (fold.ts) and the rollup deltas (rollup-queue.ts) under
 // advisory locks. Time is the database's, so instances with skewed clocks cannot over-credit.
 
 import type pg from 'pg';
 import type { AccountingRules } from '../../../accounting/credit-beat.ts';
 import type { SessionDirectory } from '../../append/session-directory.ts';
 import type { Engine, FoldSchedule } from '../../engine.ts';
+import { foldRollups } from '../../fold/rollup-fold.ts';
 import { runMigrations } from '../../migration.ts';
 import type { ImportedSession, SessionFilter } from '../../query-types.ts';
 import { raw, type Sql } from '../../sql.ts';
 import type { BeatInput } from '../../types.ts';
-import { appendBeats, CLOCK, DatabaseClock } from './append.ts';
+import { appendBeats, CLOCK, DatabaseClock, STATEMENT_CLOCK } from './append.ts';
 import { createPool, isUnavailable, type PoolOptions } from './connect.ts';
 import { PostgresDb } from './db.ts';
 import { exportSessionsCsv } from './export-sessions-csv.ts';
 import { FOLD_CHUNK, foldChunk } from './fold.ts';
 import { importSessions } from './import-sessions.ts';
 import { migrations } from './migrations.ts';
-import { foldRollups, vacuumPending, vacuumRollups } from './rollup-fold.ts';
+import { postgresRollupQueue, vacuumPending, vacuumRollups } from './rollup-queue.ts';
 
 /** Every second, whole chunks: the fold runs on whichever instance takes the lock first. */
 const SCHEDULE: FoldSchedule = { everyMs: 1_000, chunk: FOLD_CHUNK, backgroundChunk: FOLD_CHUNK };
 /** Batches appended at once; each holds one pooled connection while it appends. */
 const APPEND_CONCURRENCY = 4;
-/** Rollup deltas an instance folds between two vacuums of the pending tables (rollup-fold.ts). */
+/** Rollup deltas an instance folds between two vacuums of the pending tables (rollup-queue.ts). */
 const VACUUM_EVERY_DELTAS = 100_000;
 
 export interface PostgresEngineOptions extends PoolOptions {
@@ -41,7 +42,7 @@ export class PostgresEngine implements Engine {
   readonly db: PostgresDb;
   readonly schedule: FoldSchedule;
   readonly appendConcurrency = APPEND_CONCURRENCY;
-  readonly people = { key: 'who', who: (row: string) => `${row}.who` } as const;
+  readonly rollups = postgresRollupQueue;
   private readonly rules: AccountingRules;
   private readonly schema: string | undefined;
   private readonly clock = new DatabaseClock();
@@ -63,8 +64,12 @@ export class PostgresEngine implements Engine {
     return (await this.pool.query<{ now: number }>(`SELECT ${CLOCK} AS now`)).rows[0]!.now;
   }
 
+  /**
+   * The statement's time, not clock_timestamp(): one value however often a statement spells it, so
+   * a new session's start and last activity are the same instant (they drifted by a millisecond).
+   */
   nowSql(): Sql {
-    return raw(CLOCK);
+    return raw(STATEMENT_CLOCK);
   }
 
   async migrate(): Promise<void> {
@@ -94,10 +99,6 @@ export class PostgresEngine implements Engine {
     return foldChunk(this.pool, this.rules, { wait, limit });
   }
 
-  foldRollups(wait: boolean): Promise<number> {
-    return foldRollups(this.pool, { wait });
-  }
-
   /** A fold scans the dead rows of the pending tables until a vacuum removes them. */
   async afterBackgroundFold(rollupDeltas: number): Promise<void> {
     this.foldedSinceVacuum += rollupDeltas;
@@ -109,7 +110,7 @@ export class PostgresEngine implements Engine {
   async importSessions(sessions: Iterable<ImportedSession>, onProgress?: (done: number) => void) {
     const imported = await importSessions(this.pool, sessions, onProgress);
     // Applied and vacuumed now, in one go: the first query would otherwise scan the queues' dead rows.
-    await foldRollups(this.pool, { wait: true });
+    await foldRollups(this.db, postgresRollupQueue, true);
     await vacuumRollups(this.pool);
     return imported;
   }

@@ -8,11 +8,12 @@ import type pg from 'pg';
 import type { AccountingRules } from '../../../accounting/credit-beat.ts';
 import { type JournalColumns, toJournalEntry } from '../../append/journal.ts';
 import { type FoldSession, type FoldWrites, planFold } from '../../fold/fold-plan.ts';
+import { pageKey, rollupDeltas, type SessionOwner } from '../../fold/rollup-deltas.ts';
+import { personKey } from '../../person-key.ts';
 import { type SessionColumns, toSessionRow } from '../../session-row.ts';
 import { compile, join, postgresDialect, raw, type Sql, sql } from '../../sql.ts';
 import type { FoldedBeat } from '../../types.ts';
 import { withTransaction } from './connect.ts';
-import { day, who } from './rollups-sql.ts';
 
 const LOCK = "hashtext('dwell_journal_fold')";
 /** Beats per fold transaction: large enough to coalesce, small enough to hold locks briefly. */
@@ -40,17 +41,35 @@ export async function foldChunk(
     });
     if (raw.length === 0) return { count: 0, folded: [] };
     const entries = raw.map(toJournalEntry).sort((a, b) => a.id - b.id);
+    const pks = [...new Set(entries.map((e) => e.sessionPk))];
     // Locked in primary-key order: a gate revocation or a purge cannot change them under the fold.
     const { rows: sessions } = await client.query<SessionColumns>({
       name: 'dwell-fold-read',
       text: `SELECT pk, id, token_hash, cookie_only, started_at, last_activity_at, ended_at, engaged_ms, visible_ms,
-          measured, last_seq, beats, current_url, span_url, span_start, span_end
+          measured, last_seq, beats, current_url, span_url, span_start, span_end, email, visitor_id
         FROM sessions WHERE pk = ANY($1::bigint[]) ORDER BY pk FOR UPDATE`,
-      values: [[...new Set(entries.map((e) => e.sessionPk))]],
+      values: [pks],
+    });
+    // The pages these sessions had: time added to them is a rollup delta; new ones count by trigger.
+    const { rows: pageKeys } = await client.query<{ session_pk: number; url: string }>({
+      name: 'dwell-fold-pages',
+      text: 'SELECT session_pk, url FROM session_pages WHERE session_pk = ANY($1::bigint[])',
+      values: [pks],
     });
     const rows = new Map<number, FoldSession>(sessions.map((s) => [s.pk, { ...toSessionRow(s), id: s.id }]));
+    const owners = new Map(
+      sessions.map((s): [number, SessionOwner] => [
+        s.pk,
+        { startedAt: s.started_at, who: personKey(s.email, s.visitor_id) },
+      ]),
+    );
     const writes = planFold(rows, entries, rules);
-    await writeFold(client, writes);
+    const deltas = rollupDeltas(
+      writes,
+      owners,
+      new Set(pageKeys.map((p) => pageKey(Number(p.session_pk), p.url))),
+    );
+    await writeFold(client, writes, deltas);
     return { count: entries.length, folded: writes.folded };
   });
 }
@@ -67,9 +86,13 @@ function unnestAs(name: string, columns: Record<string, [type: string, values: r
 
 /**
  * One statement writes the fold: sessions, spans, pages, sections, and the rollup deltas of what it
- * changed (rollups-sql.ts: no trigger fires on a session's update, so the fold appends them).
+ * changed (fold/rollup-deltas.ts: no trigger fires on a session's update, so the fold appends them).
  */
-async function writeFold(client: pg.PoolClient, writes: FoldWrites): Promise<void> {
+async function writeFold(
+  client: pg.PoolClient,
+  writes: FoldWrites,
+  deltas: ReturnType<typeof rollupDeltas>,
+): Promise<void> {
   const sessions = [...writes.sessions.values()];
   if (sessions.length === 0) return;
   const pages = [...writes.pages.values()];
@@ -88,8 +111,18 @@ async function writeFold(client: pg.PoolClient, writes: FoldWrites): Promise<voi
     span_url: ['text', next.map((r) => r.openSpan?.url ?? null)],
     span_start: ['bigint', next.map((r) => r.openSpan?.start ?? null)],
     span_end: ['bigint', next.map((r) => r.openSpan?.end ?? null)],
-    read_engaged_ms: ['bigint', sessions.map((s) => s.read.engagedMs)],
-    read_last_activity_at: ['bigint', sessions.map((s) => s.read.lastActivityAt)],
+  });
+  const sessionDeltas = unnestAs('x', {
+    day: ['int', deltas.sessions.map((d) => d.day)],
+    who: ['text', deltas.sessions.map((d) => d.who)],
+    old_ms: ['bigint', deltas.sessions.map((d) => d.oldMs)],
+    new_ms: ['bigint', deltas.sessions.map((d) => d.newMs)],
+    last_at: ['bigint', deltas.sessions.map((d) => d.lastAt)],
+  });
+  const pageDeltas = unnestAs('x', {
+    day: ['int', deltas.pages.map((d) => d.day)],
+    url: ['text', deltas.pages.map((d) => d.url)],
+    engaged_ms: ['bigint', deltas.pages.map((d) => d.engagedMs)],
   });
   const spanRows = unnestAs('x', {
     session_pk: ['bigint', writes.spans.map((s) => s.pk)],
@@ -119,31 +152,22 @@ async function writeFold(client: pg.PoolClient, writes: FoldWrites): Promise<voi
          beats = v.beats, current_url = v.current_url,
          span_url = v.span_url, span_start = v.span_start, span_end = v.span_end
        FROM v WHERE s.pk = v.pk
-       RETURNING s.pk, ${raw(day('s'))} AS day, ${raw(who('s'))} AS who, s.engaged_ms,
-         s.last_activity_at, v.read_engaged_ms, v.read_last_activity_at
-     ), deltas AS (
-       INSERT INTO rollup_pending (day, who, old_ms, new_ms, last_at)
-       SELECT u.day, u.who, u.read_engaged_ms, u.engaged_ms, u.last_activity_at FROM u
-       WHERE u.engaged_ms <> u.read_engaged_ms OR u.last_activity_at <> u.read_last_activity_at
+       RETURNING s.pk
+     ), session_deltas AS (
+       INSERT INTO rollup_pending (day, who, old_ms, new_ms, last_at) SELECT * FROM ${sessionDeltas}
+     ), page_deltas AS (
+       INSERT INTO rollup_pages_pending (day, url, sessions, engaged_ms)
+       SELECT day, url, 0, engaged_ms FROM ${pageDeltas}
      ), new_spans AS (
        INSERT INTO spans (session_pk, url, start_at, end_at) SELECT * FROM ${spanRows}
-     ), page_rows AS (SELECT * FROM ${pageRows}),
-     new_pages AS (
+     ), new_pages AS (
        -- A page row stored before visible time was measured keeps NULL (NULL + n is NULL).
        INSERT INTO session_pages (session_pk, url, engaged_ms, visible_ms, max_scroll)
-       SELECT session_pk, url, engaged_ms, visible_ms, max_scroll FROM page_rows
+       SELECT * FROM ${pageRows}
        ON CONFLICT (session_pk, url) DO UPDATE SET
          engaged_ms = session_pages.engaged_ms + excluded.engaged_ms,
          visible_ms = session_pages.visible_ms + excluded.visible_ms,
          max_scroll = GREATEST(session_pages.max_scroll, excluded.max_scroll)
-       RETURNING session_pk, url, xmax <> 0 AS updated
-     ), page_deltas AS (
-       -- Pages inserted are counted by their trigger; time added to existing ones is counted here.
-       INSERT INTO rollup_pages_pending (day, url, sessions, engaged_ms)
-       SELECT u.day, p.url, 0, y.engaged_ms
-       FROM new_pages p JOIN u ON u.pk = p.session_pk
-         JOIN page_rows y ON y.session_pk = p.session_pk AND y.url = p.url
-       WHERE p.updated AND y.engaged_ms <> 0
      ), new_sections AS (
        INSERT INTO session_sections (session_pk, url, name, position, engaged_ms)
        SELECT * FROM ${sectionRows}

@@ -1,6 +1,5 @@
 // The SQLite engine: one file, WAL, one connection. Its request path appends a batch of beats in one
-// transaction (append.ts); its fold (fold.ts) and rollup fold (rollup-fold.ts) are synchronous
-// transactions, so nothing runs between a fold's read and its writes; a worker thread checkpoints
+// transaction (append.ts); its fold (fold.ts) is a synchronous transaction, so nothing runs between a fold's read and its writes; a worker thread checkpoints
 // the WAL (checkpointer.ts). The store (../store.ts) schedules and guards all of it.
 
 import type Database from 'better-sqlite3';
@@ -19,7 +18,7 @@ import { exportSessionsCsv } from './export-sessions-csv.ts';
 import { createChunkFold, FOLD_CHUNK } from './fold.ts';
 import { importSessions } from './import-sessions.ts';
 import { migrations } from './migrations.ts';
-import { RollupFolder } from './rollup-fold.ts';
+import { sqliteRollupQueue } from './rollup-queue.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 
 /**
@@ -49,17 +48,13 @@ export class SqliteEngine implements Engine {
   readonly schedule: FoldSchedule;
   /** One connection: batches are appended one after another. */
   readonly appendConcurrency = 1;
-  readonly people = {
-    key: 'vid',
-    who: (row: string) => `(SELECT who FROM visitors WHERE vid = ${row}.vid)`,
-  } as const;
+  readonly rollups = sqliteRollupQueue;
   private readonly rules: AccountingRules;
   private readonly clock: () => number;
   private readonly path: string;
   private readonly checkpointOptions: CheckpointOptions | undefined;
   private checkpointer: Checkpointer | null = null;
   private prepared: Statements | null = null;
-  private rollups: RollupFolder | null = null;
   private appendBatch: ((beats: BeatInput[], directory: SessionDirectory) => BeatResult[]) | null = null;
   private chunkFold: ReturnType<typeof createChunkFold> | null = null;
 
@@ -88,7 +83,6 @@ export class SqliteEngine implements Engine {
   async migrate(): Promise<void> {
     await runMigrations(this.db, migrations, { now: () => this.nowSql() });
     this.prepared = prepareStatements(this.connection);
-    this.rollups = new RollupFolder(this.connection);
     if (this.path !== ':memory:' && !this.checkpointer)
       this.checkpointer = new Checkpointer(this.connection, this.path, this.checkpointOptions);
   }
@@ -114,12 +108,6 @@ export class SqliteEngine implements Engine {
     this.chunkFold ??= createChunkFold(this.connection, this.statements, this.rules);
     await this.db.whenIdle();
     return this.chunkFold(limit);
-  }
-
-  async foldRollups(): Promise<number> {
-    this.rollups ??= new RollupFolder(this.connection);
-    await this.db.whenIdle();
-    return this.rollups.foldPending();
   }
 
   async importSessions(sessions: Iterable<ImportedSession>, onProgress?: (done: number) => void) {

@@ -6,8 +6,9 @@
 // or all of it, rollups included.
 
 import type Database from 'better-sqlite3';
+import { rebuildRollupsSql } from '../../queries/rebuild-rollups.ts';
 import type { ImportedSession } from '../../query-types.ts';
-import { rebuildRollupsSql } from './rollups-sql.ts';
+import { sqliteDialect } from '../../sql.ts';
 
 export function importSessions(
   db: Database.Database,
@@ -59,7 +60,7 @@ export function importSessions(
       done++;
       if (onProgress && done % 10_000 === 0) onProgress(done);
     }
-    db.exec(rebuildRollupsSql);
+    db.exec(rebuildRollupsSql(sqliteDialect));
     for (const trigger of triggers) db.exec(trigger.sql);
   })();
   onProgress?.(done);

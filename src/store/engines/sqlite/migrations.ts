@@ -6,6 +6,7 @@ import type { Migration } from '../../migration.ts';
 import rollupsSql from './migrations/003-query-rollups.ts';
 import pendingRollupsSql from './migrations/004-pending-rollups.ts';
 import exactRemovalsSql from './migrations/005-exact-removals.ts';
+import oneRollupSchemaSql from './migrations/011-one-rollup-schema.ts';
 
 export type { Migration };
 
@@ -175,5 +176,10 @@ export const migrations: Migration[] = [
       DROP TRIGGER sessions_rollup_beat;
       DROP TRIGGER session_pages_rollup_update;
     `,
+  },
+  {
+    version: 11,
+    name: 'one rollup schema for both engines',
+    sql: oneRollupSchemaSql,
   },
 ];

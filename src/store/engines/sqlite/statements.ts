@@ -22,19 +22,18 @@ export function prepareStatements(db: Database.Database) {
       SELECT pk, id, NULL AS token_hash, 0 AS cookie_only, started_at, last_activity_at, ended_at, engaged_ms, visible_ms,
         measured, last_seq, beats, current_url, span_url, span_start, span_end, email, visitor_id
       FROM sessions WHERE pk IN (SELECT value FROM json_each(?))`),
-    // The fold's rollup deltas (fold.ts; before migration 10 triggers wrote them beat by beat).
-    selectVids: db
-      .prepare('SELECT who, vid FROM visitors WHERE who IN (SELECT value FROM json_each(?))')
-      .raw(),
-    appendRollupDelta: db.prepare(
-      'INSERT INTO rollup_pending (day, vid, old_ms, new_ms, last_at) VALUES (?, ?, ?, ?, ?)',
+    // The fold's rollup deltas (fold/rollup-deltas.ts), applied by fold/rollup-fold.ts.
+    appendSessionDelta: db.prepare(
+      'INSERT INTO rollup_pending (day, who, old_ms, new_ms, last_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    appendPageDelta: db.prepare(
+      'INSERT INTO rollup_pages_pending (day, url, sessions, engaged_ms) VALUES (?, ?, 0, ?)',
     ),
     selectPageKeys: db
       .prepare(
         'SELECT session_pk, url FROM session_pages WHERE session_pk IN (SELECT value FROM json_each(?))',
       )
       .raw(),
-    addPageTime: db.prepare('UPDATE rollup_pages SET engaged_ms = engaged_ms + ? WHERE day = ? AND url = ?'),
     updateAfterFold: db.prepare(`
       UPDATE sessions SET last_activity_at = @lastActivityAt, ended_at = @endedAt, engaged_ms = @engagedMs,
         visible_ms = @visibleMs, measured = @measured, last_seq = @lastSeq, beats = @beats,

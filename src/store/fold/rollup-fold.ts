@@ -1,0 +1,109 @@
+// Applies the rollup deltas that writers left in rollup_pending (sessions: one row moves a session
+// from its old state to its new one) and rollup_pages_pending (pages) to the rollups, in bulk: the
+// same statements on both engines, a chunk per transaction. Writers never touch a rollup row
+// themselves, so instances and the fold never wait on a hot row (today's).
+//
+// A fold is exact however many deltas came in between: a session's successive rows telescope (old →
+// new, new → newer), so their sum is the move from its first state to its last. A visitor-day that
+// lost a session (a purge, a move) has its first and last activity recomputed from the sessions
+// that remain, and is deleted once it has none; a person whose days came or went has them relinked
+// (prev_day: the previous day that person was seen, so "distinct people in a range" is a count of
+// the range's rows with prev_day before it). The rollup property tests hold this to a rebuild.
+
+import { personKeySql } from '../person-key.ts';
+import { DAY_MS } from '../queries/stats-math.ts';
+import { type Db, raw, sql } from '../sql.ts';
+
+/** How an engine takes deltas out of its queues; the rest of the fold is the same on both. */
+export interface RollupQueue {
+  /** Excludes other folders for the transaction; false when `wait` is false and one holds it. */
+  lock(tx: Db, wait: boolean): Promise<boolean>;
+  /**
+   * Moves up to `limit` rows of each pending table into the temporary tables rollup_moved and
+   * rollup_pages_moved (created by the fold), deleting them from the queue; returns the larger count.
+   */
+  take(tx: Db, limit: number): Promise<number>;
+}
+
+/** Deltas per transaction, so a fold (after a big import too) holds its locks briefly. */
+const CHUNK = 20_000;
+
+/** Folds every pending delta, a chunk per transaction; returns how many it folded. */
+export async function foldRollups(db: Db, queue: RollupQueue, wait: boolean): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const folded = await db.transaction((tx) => foldChunk(tx, queue, wait));
+    total += folded;
+    if (folded < CHUNK) return total;
+  }
+}
+
+const count = (condition: string) => `CASE WHEN ${condition} THEN 1 ELSE 0 END`;
+
+async function foldChunk(tx: Db, queue: RollupQueue, wait: boolean): Promise<number> {
+  if (!(await queue.lock(tx, wait))) return 0;
+  await tx.exec(`CREATE TEMPORARY TABLE IF NOT EXISTS rollup_moved (
+      day INTEGER NOT NULL, who TEXT, old_ms BIGINT, new_ms BIGINT, first_at BIGINT, last_at BIGINT);
+    CREATE TEMPORARY TABLE IF NOT EXISTS rollup_pages_moved (
+      day INTEGER NOT NULL, url TEXT NOT NULL, sessions INTEGER NOT NULL, engaged_ms BIGINT NOT NULL)`);
+  const folded = await queue.take(tx, CHUNK);
+  if (folded === 0) return 0;
+  const d = tx.dialect;
+  // People with a visitor-day that does not exist yet: their days are relinked once it does.
+  const born = await tx.all<{ who: string }>(sql`SELECT DISTINCT m.who FROM rollup_moved m
+    WHERE m.who IS NOT NULL AND m.new_ms IS NOT NULL AND NOT EXISTS (
+      SELECT 1 FROM rollup_visitor_days r WHERE r.day = m.day AND r.who = m.who)`);
+  const added = raw(`sum(${count('new_ms IS NOT NULL')} - ${count('old_ms IS NOT NULL')})`);
+  const moved = raw('sum(coalesce(new_ms, 0) - coalesce(old_ms, 0))');
+  await tx.run(sql`INSERT INTO rollup_days (day, sessions, engaged_ms)
+    SELECT day, ${added}, ${moved} FROM rollup_moved WHERE true GROUP BY day
+    ON CONFLICT (day) DO UPDATE SET sessions = rollup_days.sessions + excluded.sessions,
+      engaged_ms = rollup_days.engaged_ms + excluded.engaged_ms`);
+  // Each row moves one session from the bucket of its old duration to that of its new one.
+  await tx.run(sql`INSERT INTO rollup_durations (day, seconds, sessions)
+    SELECT day, seconds, sum(n) FROM (
+      SELECT day, old_ms / 1000 AS seconds, -1 AS n FROM rollup_moved WHERE old_ms IS NOT NULL
+      UNION ALL SELECT day, new_ms / 1000, 1 FROM rollup_moved WHERE new_ms IS NOT NULL) AS x
+    WHERE true GROUP BY day, seconds HAVING sum(n) <> 0
+    ON CONFLICT (day, seconds) DO UPDATE SET sessions = rollup_durations.sessions + excluded.sessions`);
+  await tx.run(sql`INSERT INTO rollup_visitor_days (day, who, sessions, engaged_ms, first_at, last_at)
+    SELECT day, who, ${added}, ${moved}, min(first_at), max(last_at)
+    FROM rollup_moved WHERE who IS NOT NULL GROUP BY day, who
+    ON CONFLICT (day, who) DO UPDATE SET sessions = rollup_visitor_days.sessions + excluded.sessions,
+      engaged_ms = rollup_visitor_days.engaged_ms + excluded.engaged_ms,
+      first_at = ${raw(d.least('coalesce(rollup_visitor_days.first_at, excluded.first_at)', 'coalesce(excluded.first_at, rollup_visitor_days.first_at)'))},
+      last_at = ${raw(d.greatest('coalesce(rollup_visitor_days.last_at, excluded.last_at)', 'coalesce(excluded.last_at, rollup_visitor_days.last_at)'))}`);
+  await tx.run(sql`INSERT INTO rollup_pages (day, url, sessions, engaged_ms)
+    SELECT day, url, sum(sessions), sum(engaged_ms) FROM rollup_pages_moved WHERE true GROUP BY day, url
+    ON CONFLICT (day, url) DO UPDATE SET sessions = rollup_pages.sessions + excluded.sessions,
+      engaged_ms = rollup_pages.engaged_ms + excluded.engaged_ms`);
+  const relink = new Set(born.map((b) => b.who));
+  for (const person of await settleLosses(tx)) relink.add(person);
+  if (relink.size > 0) {
+    await tx.run(sql`UPDATE rollup_visitor_days SET prev_day = (
+        SELECT max(r.day) FROM rollup_visitor_days r
+        WHERE r.who = rollup_visitor_days.who AND r.day < rollup_visitor_days.day)
+      WHERE ${d.isIn('who', [...relink])}`);
+  }
+  await tx.exec('DELETE FROM rollup_moved; DELETE FROM rollup_pages_moved');
+  return folded;
+}
+
+/**
+ * The visitor-days that lost a session: deleted when none is left, else their first and last
+ * activity recomputed from the sessions that remain. Returns the people whose days went.
+ */
+async function settleLosses(tx: Db): Promise<string[]> {
+  const lost = sql`EXISTS (SELECT 1 FROM rollup_moved m WHERE m.new_ms IS NULL
+    AND m.day = rollup_visitor_days.day AND m.who = rollup_visitor_days.who)`;
+  const gone = await tx.all<{ who: string }>(
+    sql`DELETE FROM rollup_visitor_days WHERE sessions <= 0 AND ${lost} RETURNING who`,
+  );
+  const same = raw(`FROM sessions s WHERE ${personKeySql('s')} = rollup_visitor_days.who
+    AND s.started_at >= CAST(rollup_visitor_days.day AS BIGINT) * ${DAY_MS}
+    AND s.started_at < (CAST(rollup_visitor_days.day AS BIGINT) + 1) * ${DAY_MS}`);
+  await tx.run(sql`UPDATE rollup_visitor_days SET
+      first_at = (SELECT min(s.started_at) ${same}), last_at = (SELECT max(s.last_activity_at) ${same})
+    WHERE ${lost}`);
+  return [...new Set(gone.map((g) => g.who))];
+}
