@@ -17,6 +17,14 @@ export interface FoldSchedule {
   backgroundChunk: number;
 }
 
+/** What tests and tools may set of an engine's fold schedule. */
+export interface FoldOptions {
+  /** Beats per fold transaction; the property tests vary it. */
+  foldChunk?: number;
+  /** How often the journal is folded when nobody reads; 0: only on reads and fold() (tests). */
+  foldEveryMs?: number;
+}
+
 export interface Engine {
   readonly name: 'sqlite' | 'postgres';
   /** The shared queries' way in. */
@@ -27,9 +35,10 @@ export interface Engine {
   /** How the rollup fold takes deltas from this engine's queues (fold/rollup-fold.ts). */
   readonly rollups: RollupQueue;
 
-  /** The store's clock, in epoch ms: the database's on PostgreSQL, so skewed instances agree. */
-  now(): Promise<number>;
-  /** The same clock as an SQL value, for rows stamped as they are written. */
+  /**
+   * The store's clock as an SQL value, for rows stamped as they are written: the database's on
+   * PostgreSQL, so instances with skewed clocks agree; the injected one on SQLite, so tests set it.
+   */
   nowSql(): Sql;
   /** Applies pending migrations (idempotent) and starts the engine's own upkeep. */
   migrate(): Promise<void>;
@@ -39,8 +48,6 @@ export interface Engine {
    * appends the accepted ones to the journal, committed before it resolves.
    */
   appendBeats(beats: BeatInput[], directory: SessionDirectory): Promise<BeatResult[]>;
-  /** Whether any beat waits in the journal (a cheap read, done before every read's fold). */
-  hasJournal(): Promise<boolean>;
   /**
    * Folds up to `limit` journaled beats in one transaction (fold-plan.ts decides, the engine reads
    * and writes). Null when another instance is folding and `wait` is false.

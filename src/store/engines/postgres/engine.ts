@@ -6,13 +6,13 @@
 import type pg from 'pg';
 import type { AccountingRules } from '../../../accounting/credit-beat.ts';
 import type { SessionDirectory } from '../../append/session-directory.ts';
-import type { Engine, FoldSchedule } from '../../engine.ts';
+import type { Engine, FoldOptions, FoldSchedule } from '../../engine.ts';
 import { foldRollups } from '../../fold/rollup-fold.ts';
 import { runMigrations } from '../../migration.ts';
 import type { ImportedSession, SessionFilter } from '../../query-types.ts';
 import { raw, type Sql } from '../../sql.ts';
 import type { BeatInput } from '../../types.ts';
-import { appendBeats, CLOCK, DatabaseClock, STATEMENT_CLOCK } from './append.ts';
+import { appendBeats, DatabaseClock, STATEMENT_CLOCK } from './append.ts';
 import { createPool, isUnavailable, type PoolOptions } from './connect.ts';
 import { PostgresDb } from './db.ts';
 import { exportSessionsCsv } from './export-sessions-csv.ts';
@@ -28,12 +28,8 @@ const APPEND_CONCURRENCY = 4;
 /** Rollup deltas an instance folds between two vacuums of the pending tables (rollup-queue.ts). */
 const VACUUM_EVERY_DELTAS = 100_000;
 
-export interface PostgresEngineOptions extends PoolOptions {
+export interface PostgresEngineOptions extends PoolOptions, FoldOptions {
   rules: AccountingRules;
-  /** Beats per fold transaction (fold.ts); the property tests vary it. */
-  foldChunk?: number;
-  /** How often the journal is folded when nobody reads; 0: only on reads and fold() (tests). */
-  foldEveryMs?: number;
 }
 
 export class PostgresEngine implements Engine {
@@ -60,10 +56,6 @@ export class PostgresEngine implements Engine {
     };
   }
 
-  async now(): Promise<number> {
-    return (await this.pool.query<{ now: number }>(`SELECT ${CLOCK} AS now`)).rows[0]!.now;
-  }
-
   /**
    * The statement's time, not clock_timestamp(): one value however often a statement spells it, so
    * a new session's start and last activity are the same instant (they drifted by a millisecond).
@@ -85,14 +77,6 @@ export class PostgresEngine implements Engine {
 
   appendBeats(beats: BeatInput[], directory: SessionDirectory) {
     return appendBeats(this.pool, beats, this.rules, directory, this.clock);
-  }
-
-  async hasJournal(): Promise<boolean> {
-    const { rows } = await this.pool.query<{ any: boolean }>({
-      name: 'dwell-journal-any',
-      text: 'SELECT EXISTS (SELECT 1 FROM beat_journal) AS any',
-    });
-    return rows[0]!.any;
   }
 
   foldChunk(limit: number, wait: boolean) {

@@ -11,9 +11,10 @@ import { type FoldSession, type FoldWrites, planFold } from '../../fold/fold-pla
 import { pageKey, rollupDeltas, type SessionOwner } from '../../fold/rollup-deltas.ts';
 import { personKey } from '../../person-key.ts';
 import { type SessionColumns, toSessionRow } from '../../session-row.ts';
-import { compile, join, postgresDialect, raw, type Sql, sql } from '../../sql.ts';
+import { compile, postgresDialect, sql } from '../../sql.ts';
 import type { FoldedBeat } from '../../types.ts';
 import { withTransaction } from './connect.ts';
+import { unnestAs } from './db.ts';
 
 const LOCK = "hashtext('dwell_journal_fold')";
 /** Beats per fold transaction: large enough to coalesce, small enough to hold locks briefly. */
@@ -72,16 +73,6 @@ export async function foldChunk(
     await writeFold(client, writes, deltas);
     return { count: entries.length, folded: writes.folded };
   });
-}
-
-/** `unnest(…) AS name (column, …)`: named columns, each bound once as one typed array. */
-function unnestAs(name: string, columns: Record<string, [type: string, values: readonly unknown[]]>): Sql {
-  const entries = Object.entries(columns);
-  const arrays = join(
-    entries.map(([, [type, values]]) => sql`${values}::${raw(type)}[]`),
-    ', ',
-  );
-  return sql`unnest(${arrays}) AS ${raw(name)} (${raw(entries.map(([column]) => column).join(', '))})`;
 }
 
 /**

@@ -8,6 +8,7 @@
 import type pg from 'pg';
 import type { ImportedSession } from '../../query-types.ts';
 import { withTransaction } from './connect.ts';
+import { insertRows, PostgresDb } from './db.ts';
 
 const CHUNK = 1_000;
 
@@ -37,69 +38,55 @@ export async function importSessions(
 }
 
 async function insertChunk(client: pg.PoolClient, chunk: ImportedSession[]): Promise<void> {
+  const db = new PostgresDb(client);
   const col = <T>(pick: (s: ImportedSession) => T) => chunk.map(pick);
-  const { rows } = await client.query<{ pk: number; id: string }>(
-    `INSERT INTO sessions (id, started_at, last_activity_at, ended_at, engaged_ms, last_seq, beats, email,
-       visitor_id, entry_url, referrer, screen, lang, current_url)
-     SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
-       $7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
-     RETURNING pk, id`,
-    [
-      col((s) => s.id),
-      col((s) => s.startedAt),
-      col((s) => s.lastActivityAt),
-      col((s) => s.endedAt),
-      col((s) => s.engagedMs),
-      col((s) => s.beats),
-      col((s) => s.beats),
-      col((s) => s.email),
-      col((s) => s.visitorId),
-      col((s) => s.entryUrl),
-      col((s) => s.referrer),
-      col((s) => s.screen),
-      col((s) => s.lang),
-      col((s) => s.pages[s.pages.length - 1]?.url ?? s.entryUrl),
-    ],
-  );
+  const rows = (await insertRows(
+    db,
+    'sessions',
+    {
+      id: ['text', col((s) => s.id)],
+      started_at: ['bigint', col((s) => s.startedAt)],
+      last_activity_at: ['bigint', col((s) => s.lastActivityAt)],
+      ended_at: ['bigint', col((s) => s.endedAt)],
+      engaged_ms: ['bigint', col((s) => s.engagedMs)],
+      last_seq: ['bigint', col((s) => s.beats)],
+      beats: ['int', col((s) => s.beats)],
+      email: ['text', col((s) => s.email)],
+      visitor_id: ['text', col((s) => s.visitorId)],
+      entry_url: ['text', col((s) => s.entryUrl)],
+      referrer: ['text', col((s) => s.referrer)],
+      screen: ['text', col((s) => s.screen)],
+      lang: ['text', col((s) => s.lang)],
+      current_url: ['text', col((s) => s.pages[s.pages.length - 1]?.url ?? s.entryUrl)],
+    },
+    'pk, id',
+  )) as { pk: number; id: string }[];
   const pkOf = new Map(rows.map((r) => [r.id, r.pk]));
   const pages = chunk.flatMap((s) => s.pages.map((p) => ({ pk: pkOf.get(s.id)!, ...p })));
   const spans = chunk.flatMap((s) => s.spans.map((span) => ({ pk: pkOf.get(s.id)!, ...span })));
-  if (pages.length > 0) {
-    await client.query(
-      `INSERT INTO session_pages (session_pk, url, engaged_ms, max_scroll)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::real[])`,
-      [
-        pages.map((p) => p.pk),
-        pages.map((p) => p.url),
-        pages.map((p) => p.engagedMs),
-        pages.map((p) => p.maxScroll),
-      ],
-    );
-  }
   // A page's sections come in page order: the index is the position; unread ones are not stored.
   const sections = pages.flatMap((p) =>
     (p.sections ?? [])
       .map((section, position) => ({ pk: p.pk, url: p.url, position, ...section }))
       .filter((section) => section.engagedMs > 0),
   );
-  if (sections.length > 0) {
-    await client.query(
-      `INSERT INTO session_sections (session_pk, url, name, position, engaged_ms)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::bigint[])`,
-      [
-        sections.map((s) => s.pk),
-        sections.map((s) => s.url),
-        sections.map((s) => s.name),
-        sections.map((s) => s.position),
-        sections.map((s) => s.engagedMs),
-      ],
-    );
-  }
-  if (spans.length > 0) {
-    await client.query(
-      `INSERT INTO spans (session_pk, url, start_at, end_at)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[])`,
-      [spans.map((s) => s.pk), spans.map((s) => s.url), spans.map((s) => s.start), spans.map((s) => s.end)],
-    );
-  }
+  await insertRows(db, 'session_pages', {
+    session_pk: ['bigint', pages.map((p) => p.pk)],
+    url: ['text', pages.map((p) => p.url)],
+    engaged_ms: ['bigint', pages.map((p) => p.engagedMs)],
+    max_scroll: ['real', pages.map((p) => p.maxScroll)],
+  });
+  await insertRows(db, 'session_sections', {
+    session_pk: ['bigint', sections.map((s) => s.pk)],
+    url: ['text', sections.map((s) => s.url)],
+    name: ['text', sections.map((s) => s.name)],
+    position: ['int', sections.map((s) => s.position)],
+    engaged_ms: ['bigint', sections.map((s) => s.engagedMs)],
+  });
+  await insertRows(db, 'spans', {
+    session_pk: ['bigint', spans.map((s) => s.pk)],
+    url: ['text', spans.map((s) => s.url)],
+    start_at: ['bigint', spans.map((s) => s.start)],
+    end_at: ['bigint', spans.map((s) => s.end)],
+  });
 }

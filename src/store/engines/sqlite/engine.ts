@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { AccountingRules } from '../../../accounting/credit-beat.ts';
 import type { SessionDirectory } from '../../append/session-directory.ts';
-import type { Engine, FoldSchedule } from '../../engine.ts';
+import type { Engine, FoldOptions, FoldSchedule } from '../../engine.ts';
 import { runMigrations } from '../../migration.ts';
 import type { ImportedSession, SessionFilter } from '../../query-types.ts';
 import { type Sql, sql } from '../../sql.ts';
@@ -27,15 +27,11 @@ import { prepareStatements, type Statements } from './statements.ts';
  */
 const SCHEDULE: FoldSchedule = { everyMs: 100, chunk: FOLD_CHUNK, backgroundChunk: 256 };
 
-export interface SqliteEngineOptions extends SqliteOptions {
+export interface SqliteEngineOptions extends SqliteOptions, FoldOptions {
   rules: AccountingRules;
   clock?: () => number;
   /** The WAL checkpoints' pace (checkpointer.ts); the defaults suit a server. */
   checkpoint?: CheckpointOptions;
-  /** Beats per fold transaction (fold.ts); the property tests vary it. */
-  foldChunk?: number;
-  /** How often the journal is folded when nobody reads; 0: only on reads and fold() (tests). */
-  foldEveryMs?: number;
 }
 
 /** SQLite failures that mean "not now": a full disk, a lock held too long, I/O, a closed file. */
@@ -72,10 +68,6 @@ export class SqliteEngine implements Engine {
     };
   }
 
-  async now(): Promise<number> {
-    return this.clock();
-  }
-
   nowSql(): Sql {
     return sql`${this.clock()}`;
   }
@@ -97,10 +89,6 @@ export class SqliteEngine implements Engine {
     this.appendBatch ??= createAppend(this.connection, this.statements, this.rules, this.clock);
     await this.db.whenIdle();
     return this.appendBatch(beats, directory);
-  }
-
-  async hasJournal(): Promise<boolean> {
-    return Boolean(this.statements.anyJournaled.get());
   }
 
   /** One process owns the file, so a fold never waits for another: `wait` changes nothing here. */

@@ -8,7 +8,6 @@ export function prepareStatements(db: Database.Database) {
     selectForAuth: db.prepare(
       'SELECT pk, token_hash, cookie_only, last_activity_at FROM sessions WHERE id = ?',
     ),
-    anyJournaled: db.prepare('SELECT EXISTS (SELECT 1 FROM beat_journal)').pluck(),
     lastJournaledAt: db.prepare('SELECT max(at) FROM beat_journal WHERE session_pk = ?').pluck(),
     appendBeat: db.prepare(`
       INSERT INTO beat_journal (session_pk, at, seq, engaged_ms, visible_ms, url, scroll, final, sections)
