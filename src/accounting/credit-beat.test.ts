@@ -46,13 +46,13 @@ describe('creditBeat', () => {
     assert.equal(outcome.creditedMs, 1_000 + rules.toleranceMs);
   });
 
-  it('gives two quick body-less beats about one second, not 60 (the BIO.RE flaw)', () => {
+  it('gives two quick seed beats about one second, not 60 (the BIO.RE flaw)', () => {
     const first = credited(fresh(), {}, T0 + 500);
     const second = credited(first.next, {}, T0 + 1_000);
     assert.equal(first.creditedMs + second.creditedMs, 1_000);
   });
 
-  it('credits a body-less beat the time since the previous beat, at most one interval plus tolerance', () => {
+  it('credits a seed beat the time since the previous beat, at most one interval plus tolerance', () => {
     assert.equal(credited(fresh(), {}, T0 + 10_000).creditedMs, 10_000);
     const late = fresh({ lastActivityAt: T0 + 60_000 });
     assert.equal(credited(late, {}, T0 + 60_000 + 180_000).creditedMs, rules.intervalMs + rules.toleranceMs);
@@ -159,15 +159,15 @@ describe('creditBeat: visible time and one visit, one count', () => {
     assert.equal(outcome.next.visibleMs, null);
   });
 
-  it('credits body-less beats nothing once the session got a measured beat (one visit, one count)', () => {
-    const bodyLessFirst = credited(fresh(), {}, T0 + 5_000);
-    assert.equal(bodyLessFirst.creditedMs, 5_000, 'before any measured beat, a seed client counts');
-    const measured = credited(bodyLessFirst.next, { seq: 1, engagedMs: 4_000 }, T0 + 10_000);
+  it('credits seed beats nothing once the session got a measured beat (one visit, one count)', () => {
+    const seedFirst = credited(fresh(), {}, T0 + 5_000);
+    assert.equal(seedFirst.creditedMs, 5_000, 'before any measured beat, a seed client counts');
+    const measured = credited(seedFirst.next, { seq: 1, engagedMs: 4_000 }, T0 + 10_000);
     assert.equal(measured.next.measured, true);
-    const bodyLessAfter = credited(measured.next, {}, T0 + 15_000);
-    assert.equal(bodyLessAfter.creditedMs, 0);
-    assert.equal(bodyLessAfter.next.lastActivityAt, T0 + 15_000, 'it still refreshes the last activity');
-    assert.equal(bodyLessAfter.next.engagedMs, 9_000);
+    const seedAfter = credited(measured.next, {}, T0 + 15_000);
+    assert.equal(seedAfter.creditedMs, 0);
+    assert.equal(seedAfter.next.lastActivityAt, T0 + 15_000, 'it still refreshes the last activity');
+    assert.equal(seedAfter.next.engagedMs, 9_000);
   });
 
   it('never credits more engaged than visible time, nor more visible than the wall clock, whatever the beats', () => {
@@ -295,13 +295,13 @@ describe('creditBeat properties', () => {
           const a = total(claims);
           const b = total(shuffled);
           assert.ok(a <= at + rules.toleranceMs && b <= at + rules.toleranceMs);
-          // Claims sum up to the cap in any order; body-less beats add only the time since the
+          // Claims sum up to the cap in any order; seed beats add only the time since the
           // previous beat, which is 0 between beats that arrive together.
           const claimedSum = claims.reduce<number>((sum, c) => sum + (c ?? 0), 0);
-          const firstBodyless = claims.includes(undefined)
+          const firstSeed = claims.includes(undefined)
             ? Math.min(at, rules.intervalMs + rules.toleranceMs)
             : 0;
-          const bound = Math.min(at + rules.toleranceMs, claimedSum + firstBodyless);
+          const bound = Math.min(at + rules.toleranceMs, claimedSum + firstSeed);
           assert.ok(a <= bound && b <= bound);
           if (!claims.includes(undefined)) assert.equal(a, b);
         },

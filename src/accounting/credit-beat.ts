@@ -3,7 +3,7 @@
 // clock of its own: the store calls it inside its write transaction with the database's time.
 
 export interface AccountingRules {
-  /** Heartbeat period handed to clients; caps a body-less beat's credit. */
+  /** Heartbeat period handed to clients; caps a seed beat's credit. */
   intervalMs: number;
   /** A session expires this long after its last accepted beat. */
   timeoutMs: number;
@@ -55,7 +55,7 @@ export type BeatOutcome =
  * offline stretch the tracker sends its backlog in beats that arrive close together, and their time
  * really passed, so it must not be lost (see docs/ARCHITECTURE.md, "Why the cap is cumulative").
  *
- * A body-less beat (the seed clients) claims nothing, so it is credited the time since the previous
+ * A seed beat (no token, no claimed time) claims nothing, so it is credited the time since the previous
  * beat, at most one interval plus the tolerance: a tab that stopped beating stops earning.
  */
 export function creditBeat(
@@ -74,10 +74,10 @@ export function creditBeat(
   }
 
   const unusedWallClock = Math.max(0, now - state.startedAt + rules.toleranceMs - state.engagedMs);
-  // One visit, one count: once a session gets measured beats (dwell.js), body-less beats from
+  // One visit, one count: once a session gets measured beats (dwell.js), seed beats from
   // another client on it (a seed script left on the page) only say "still here".
-  const bodyLess = beat.engagedMs === undefined;
-  const claimed = bodyLess
+  const seed = beat.engagedMs === undefined;
+  const claimed = seed
     ? state.measured
       ? 0
       : Math.min(sinceLastBeat, rules.intervalMs + rules.toleranceMs)
@@ -108,7 +108,7 @@ export function creditBeat(
       beats: state.beats + 1,
       currentUrl: url,
       visibleMs: state.visibleMs === null ? null : (state.visibleMs ?? 0) + visibleMs,
-      measured: Boolean(state.measured) || !bodyLess,
+      measured: Boolean(state.measured) || !seed,
     },
   };
 }

@@ -122,7 +122,7 @@ export function capSections(sections: readonly SectionTime[], creditedMs: number
 }
 
 /**
- * A beat without a token (the seed clients) reaches the store only when the route allows legacy
+ * A seed beat (no token) reaches the store only when the route allows seed
  * beats; a beat with a token must match the stored hash. Hashes are compared in constant time.
  */
 function tokenMatches(stored: Buffer | null, presented: Buffer | undefined): boolean {

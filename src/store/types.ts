@@ -28,7 +28,7 @@ export interface NewSession {
 export interface BeatInput extends Beat {
   sessionId: string;
   /**
-   * SHA-256 of the token the client presented. Undefined for a token-less (legacy) beat, which the
+   * SHA-256 of the token the client presented. Undefined for a seed beat (no token), which the
    * route lets through only while DWELL_LEGACY_BEATS is on; cookie-authenticated beats (the gate)
    * pass `trusted: true` instead.
    */

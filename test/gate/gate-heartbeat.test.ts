@@ -67,7 +67,7 @@ describe('the cookie heartbeat', () => {
     assert.equal(res.statusCode, 403);
   });
 
-  test("the blueprint's body-less beacon is credited by the body-less rule, to the page in its Referer", async () => {
+  test("the blueprint's seed beat is credited by the seed-beat rule, to the page in its Referer", async () => {
     const { id, cookie } = await enter(t, 'bo@example.com');
     clock.advance(10_000);
     const first = await beat(t, cookie, undefined, { referer: PAGE });

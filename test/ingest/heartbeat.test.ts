@@ -55,7 +55,7 @@ describe('heartbeat accounting through the real server', () => {
       assert.equal((await t.store.getSession(id))?.engagedMs, 14_500);
     }));
 
-  it('gives two quick body-less beats about one second, not 60 (the BIO.RE seed flaw)', () =>
+  it('gives two quick seed beats about one second, not 60 (the BIO.RE seed flaw)', () =>
     withApp({}, async (t, clock) => {
       const { id } = await startSession(t.app);
       clock.advance(500);
@@ -192,11 +192,11 @@ describe('heartbeat accounting through the real server', () => {
       assert.equal((await t.store.getSession(id))?.engagedMs, 0);
     }));
 
-  it('accepts token-less beats by the body-less rule only while DWELL_LEGACY_BEATS is on', async () => {
+  it('accepts seed beats by the seed-beat rule only while DWELL_LEGACY_BEATS is on', async () => {
     await withApp({}, async (t, clock) => {
       const { id } = await startSession(t.app);
       clock.advance(10_000);
-      // A token-less claim is ignored: the body-less rule credits the elapsed time instead.
+      // A claim without a token is ignored: the seed-beat rule credits the elapsed time instead.
       assert.equal((await credit(t, id, { engagedMs: 999_999 })).credited, 10_000);
     });
     await withApp({ DWELL_LEGACY_BEATS: 'off' }, async (t, clock) => {
@@ -271,7 +271,7 @@ describe('concurrent beats on one session', () => {
     withApp({ DWELL_RATE_LIMIT: 'off' }, async (t, clock) => {
       const { id } = await startSession(t.app);
       clock.advance(1_000_000);
-      // Body-less beats arriving together: the first credits the elapsed time (capped at one
+      // Seed beats arriving together: the first credits the elapsed time (capped at one
       // interval + tolerance), the rest nothing more, but every one is counted as a beat.
       const answers = await Promise.all(
         Array.from({ length: 200 }, () => beat(t.app, id, undefined, { method: 'PATCH' })),

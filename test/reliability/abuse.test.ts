@@ -30,7 +30,7 @@ describe('abuse', () => {
     }
   });
 
-  it('10,000 beats with a wrong or missing token credit nothing when legacy beats are off', async () => {
+  it('10,000 beats with a wrong or missing token credit nothing when seed beats without a token are off', async () => {
     const t = await buildTestApp({ DWELL_RATE_LIMIT: 'off', DWELL_LEGACY_BEATS: 'off' });
     try {
       const { id } = await startSession(t.app);

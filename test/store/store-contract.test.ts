@@ -115,7 +115,7 @@ for (const engine of await engines()) {
     );
 
     it(
-      'refuses a wrong token, an unknown id, and a token-less beat on a cookie-only session',
+      'refuses a wrong token, an unknown id, and a seed beat on a cookie-only session',
       withStore(async (store) => {
         const session = newSession();
         await store.createSession(session);

@@ -50,7 +50,7 @@ export function checkSameOrigin(config: Readonly<Config>, request: FastifyReques
 /** Host without a default port (URL drops `:80` from an Origin, a Host header may keep it). */
 const bareHost = (host: string) => host.toLowerCase().replace(/:(?:80|443)$/, '');
 
-/** The page a body-less beat (the blueprint's) comes from: its Referer, when it is this site's. */
+/** The page a seed beat (the blueprint's) comes from: its Referer, when it is this site's. */
 export function sameOriginReferer(request: FastifyRequest): string | undefined {
   const referer = request.headers.referer;
   if (!referer || referer.length > 2048) return undefined;

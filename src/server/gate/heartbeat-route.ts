@@ -29,7 +29,7 @@ export const heartbeatRoute: FastifyPluginAsyncTypebox<{ ctx: GateContext }> = a
         tags: ['gate'],
         summary: 'Cookie heartbeat for gated pages',
         description:
-          'Reads the session_record_id cookie (400 NO_SESSION without it); counts only with the signed access cookie of that same session (403 FORBIDDEN otherwise). Same optional body and accounting as the tracker beat, without a token; a body-less beat (the blueprint) is credited by the body-less rule, to the page in its Referer.',
+          'Reads the session_record_id cookie (400 NO_SESSION without it); counts only with the signed access cookie of that same session (403 FORBIDDEN otherwise). Same optional body and accounting as the tracker beat, without a token; a seed beat (the blueprint) is credited by the seed-beat rule, to the page in its Referer.',
         body: GateBeatBody,
         response: { 200: Ok(HeartbeatResult), ...failures(400, 403, 404, 410, 413, 429, 503) },
       },

@@ -88,7 +88,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<IngestOptions> = async (
       tags: ['ingest'],
       summary: 'Heartbeat: still here',
       description:
-        'Credits min(engagedMs, unused wall-clock time of the session + tolerance); body-less beats (the seed clients) are credited the time since the previous beat, at most one interval + tolerance. A seq at or below the last accepted one is a retry: 200, credited 0.',
+        'Credits min(engagedMs, unused wall-clock time of the session + tolerance); seed beats (no token, no claimed time) are credited the time since the previous beat, at most one interval + tolerance. A seq at or below the last accepted one is a retry: 200, credited 0.',
       params: HeartbeatParams,
       body: HeartbeatBody,
       response: { 200: Ok(HeartbeatResult), ...failures(400, 403, 404, 410, 413, 429, 503) },
@@ -102,11 +102,11 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<IngestOptions> = async (
     const body = request.body ?? {};
     if (body.token === undefined && !config.legacyBeats) {
       throw errors.forbidden(
-        'A token is required: token-less beats are turned off (DWELL_LEGACY_BEATS=off).',
+        'A token is required: seed beats without a token are turned off (DWELL_LEGACY_BEATS=off).',
       );
     }
-    // A token-less beat is the seed clients' form: it claims nothing, so engagedMs (and what goes
-    // with it) is ignored and the body-less rule applies.
+    // A seed beat (no token) is the seed clients' form: it claims nothing, so engagedMs (and what goes
+    // with it) is ignored and the seed-beat rule applies.
     const { token, engagedMs, visibleMs, sections, ...rest } = body;
     const result = await store.recordBeat({
       sessionId: request.params.id,

@@ -127,7 +127,7 @@ export interface paths {
         put?: never;
         /**
          * Heartbeat: still here
-         * @description Credits min(engagedMs, unused wall-clock time of the session + tolerance); body-less beats (the seed clients) are credited the time since the previous beat, at most one interval + tolerance. A seq at or below the last accepted one is a retry: 200, credited 0.
+         * @description Credits min(engagedMs, unused wall-clock time of the session + tolerance); seed beats (no token, no claimed time) are credited the time since the previous beat, at most one interval + tolerance. A seq at or below the last accepted one is a retry: 200, credited 0.
          */
         post: {
             parameters: {
@@ -257,7 +257,7 @@ export interface paths {
         head?: never;
         /**
          * Heartbeat: still here
-         * @description Credits min(engagedMs, unused wall-clock time of the session + tolerance); body-less beats (the seed clients) are credited the time since the previous beat, at most one interval + tolerance. A seq at or below the last accepted one is a retry: 200, credited 0.
+         * @description Credits min(engagedMs, unused wall-clock time of the session + tolerance); seed beats (no token, no claimed time) are credited the time since the previous beat, at most one interval + tolerance. A seq at or below the last accepted one is a retry: 200, credited 0.
          */
         patch: {
             parameters: {
