@@ -1,8 +1,9 @@
 // npm run bench:store — the engine alone, without HTTP, in its two halves: how fast the request
 // path appends beats (64 callers each awaiting its beat, as 64 connections do, so beats
 // group-commit as they do in the server) and how fast the fold turns them into sessions, pages and
-// rollups, in µs per beat, with 1,000,000 sessions stored and 100,000 active. SQLite and
-// PostgreSQL side by side in interleaved rounds (BENCH_ROUNDS, default 3; medians).
+// rollups (the journal's fold and the rollup fold apart), in µs per beat, with 1,000,000 sessions
+// stored and 100,000 active. SQLite and PostgreSQL side by side in interleaved rounds
+// (BENCH_ROUNDS, default 3; medians).
 // BENCH_SESSIONS, BENCH_ACTIVE and BENCH_BEATS (per round, default 60,000) change the sizes;
 // BENCH_ENGINES=sqlite runs one engine. Times are wall-clock in this process: PostgreSQL's own
 // CPU is in its server processes, beside it. Profile with `node --cpu-prof --import tsx bench/store.ts`.
@@ -65,17 +66,23 @@ async function append(store: Store, active: Active[], beats: number): Promise<nu
   return ((performance.now() - started) * 1000) / beats;
 }
 
-/** Folds everything journaled; returns µs per beat folded. */
-async function fold(store: Store, beats: number): Promise<number> {
-  const started = performance.now();
+/** Folds everything journaled, then the rollup deltas it left; µs per beat for each. */
+async function fold(store: SqliteStore | PostgresStore, beats: number): Promise<Omit<Figures, 'appendUs'>> {
+  let started = performance.now();
   const folded = await store.fold();
   if (folded !== beats) throw new Error(`folded ${folded} beats, expected ${beats}`);
-  return ((performance.now() - started) * 1000) / beats;
+  const foldUs = ((performance.now() - started) * 1000) / beats;
+  started = performance.now();
+  await store.foldRollups();
+  return { foldUs, rollupUs: ((performance.now() - started) * 1000) / beats };
 }
 
 interface Figures {
   appendUs: number;
+  /** The journal's fold: sessions, pages, sections, spans, and the rollup deltas appended. */
   foldUs: number;
+  /** The rollup fold: those deltas applied to the rollups. */
+  rollupUs: number;
 }
 
 interface Contender {
@@ -84,11 +91,11 @@ interface Contender {
 }
 
 /** A warm-up, then the timed halves: append BEATS beats with no fold, then fold them. */
-async function measure(store: Store, active: Active[]): Promise<Figures> {
+async function measure(store: SqliteStore | PostgresStore, active: Active[]): Promise<Figures> {
   await append(store, active, 5_000);
-  await store.fold();
+  await store.foldRollups();
   const appendUs = await append(store, active, BEATS);
-  return { appendUs, foldUs: await fold(store, BEATS) };
+  return { appendUs, ...(await fold(store, BEATS)) };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'dwell-bench-store-'));
@@ -144,20 +151,22 @@ try {
       const figures = await contender.run();
       rounds.get(contender.name)!.push(figures);
       process.stdout.write(
-        `  ${contender.name}: append ${figures.appendUs.toFixed(1)} µs/beat, fold ${figures.foldUs.toFixed(1)} µs/beat\n`,
+        `  ${contender.name}: append ${figures.appendUs.toFixed(1)} µs/beat, fold ${figures.foldUs.toFixed(1)}, rollups ${figures.rollupUs.toFixed(1)}\n`,
       );
     }
   }
   process.stdout.write(`\nmedians of ${ROUNDS} interleaved rounds (store alone, no HTTP):\n\n`);
   process.stdout.write(
-    '| engine | append µs/beat | fold µs/beat | both µs/beat | beats/s at that cost |\n|---|---:|---:|---:|---:|\n',
+    '| engine | append µs/beat | fold µs/beat | rollups µs/beat | all µs/beat | beats/s at that cost |\n|---|---:|---:|---:|---:|---:|\n',
   );
   for (const contender of contenders) {
     const figures = rounds.get(contender.name)!;
     const appendUs = median(figures.map((f) => f.appendUs));
     const foldUs = median(figures.map((f) => f.foldUs));
+    const rollupUs = median(figures.map((f) => f.rollupUs));
+    const all = appendUs + foldUs + rollupUs;
     process.stdout.write(
-      `| ${contender.name} | ${appendUs.toFixed(1)} | ${foldUs.toFixed(1)} | ${(appendUs + foldUs).toFixed(1)} | ${Math.round(1e6 / (appendUs + foldUs)).toLocaleString('en')} |\n`,
+      `| ${contender.name} | ${appendUs.toFixed(1)} | ${foldUs.toFixed(1)} | ${rollupUs.toFixed(1)} | ${all.toFixed(1)} | ${Math.round(1e6 / all).toLocaleString('en')} |\n`,
     );
   }
 } finally {
