@@ -83,6 +83,13 @@ describe('the gate in Chromium', { skip: chromiumSkipReason() }, () => {
       join(dir, 'a.html'),
       '<!doctype html><html><head><title>A</title></head><body><h1>Page A</h1><a id="to-b" href="b.html">B</a></body></html>',
     );
+    // A gated deck whose sections are marked: the injected tracker loads the sections add-on.
+    writeFileSync(
+      join(dir, 'deck.html'),
+      `<!doctype html><html><head><title>Deck</title><style>body{margin:0}</style></head><body>
+${['intro', 'pricing'].map((name) => `<section data-dwell-section="${name}" style="height:100vh"><h2>${name}</h2></section>`).join('')}
+<footer style="height:100vh">end</footer></body></html>`,
+    );
     writeFileSync(
       join(dir, 'b.html'),
       '<!doctype html><html><head><title>B</title></head><body><h1>Page B</h1></body></html>',
@@ -210,6 +217,60 @@ describe('the gate in Chromium', { skip: chromiumSkipReason() }, () => {
         `page B: ${JSON.stringify(pages)}`,
       );
       assert.equal((await server.store.getSession(id))?.email, 'tracker.reader@example.com');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a gated page's marked sections get their engaged time on the email session and in its webhook's pages", {
+    skip: TRACKER_BUILT ? false : skipOutsideCi('tracker not built: run node scripts/build.mjs'),
+  }, async () => {
+    const context = await browser.newContext({ userAgent: BROWSER_UA });
+    const page = await context.newPage();
+    const loaded: string[] = [];
+    page.on('request', (request) => loaded.push(new URL(request.url()).pathname));
+    try {
+      const id = await enterThroughForm(page, '/confidential/deck.html', 'deck.reader@example.com');
+      const introAt = Date.now();
+      await sleep(1_500);
+      // Pricing in the middle of the viewport, as a reader scrolls to it (a string: no DOM types here).
+      await page.evaluate(`(() => { const s = document.querySelector('[data-dwell-section="pricing"]');
+        scrollTo(0, s.offsetTop + s.offsetHeight / 2 - innerHeight / 2); })()`);
+      const pricingAt = Date.now();
+      await sleep(2_000);
+      const hiddenAt = Date.now();
+      await page.evaluate(`
+        Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+        Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      `);
+      const truth = { intro: pricingAt - introAt, pricing: hiddenAt - pricingAt };
+      const deckUrl = `${server.url}/confidential/deck.html`;
+      let stored: Record<string, number> = {};
+      for (let i = 0; i < 40; i++) {
+        const deck = (await server.store.getSession(id))?.pages.find((p) => p.url === deckUrl);
+        stored = Object.fromEntries(
+          (deck?.sections ?? []).map((section) => [section.name, section.engagedMs]),
+        );
+        if ((stored.pricing ?? 0) >= truth.pricing - 1_000) break;
+        await sleep(100);
+      }
+      assert.ok(loaded.includes('/dwell-sections.js'), 'the gate page loaded the sections add-on');
+      for (const name of ['intro', 'pricing'] as const) {
+        assert.ok(
+          Math.abs((stored[name] ?? 0) - truth[name]) <= 1_000,
+          `${name}: stored ${stored[name]} ms, truth ${truth[name]} ms (${JSON.stringify(stored)})`,
+        );
+      }
+      // Revoked, the session ends: what the session-ended webhook would carry lists the sections.
+      await server.store.revokeGateAccess('deck.reader@example.com', Date.now());
+      const claimed = await server.store.claimEndedGateSessions({ now: Date.now(), timeoutMs: 60_000 });
+      const deck = claimed.find((ended) => ended.sessionId === id)?.pages.find((p) => p.url === deckUrl);
+      assert.deepEqual(
+        deck?.sections.map((section) => section.name),
+        ['intro', 'pricing'],
+        'the ended session carries its sections, in page order',
+      );
     } finally {
       await context.close();
     }
