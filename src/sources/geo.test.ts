@@ -101,6 +101,22 @@ describe('publicAddress', () => {
     assert.equal(publicAddress('::ffff:8.8.8.8'), '8.8.8.8');
     assert.equal(publicAddress('2001:0638:0001:0000::0001'), '2001:638:1::1');
   });
+
+  it('refuses the special blocks inside global unicast IPv6, which its fast path must not let through', () => {
+    for (const address of [
+      '2001:db8::1',
+      '2001:db8:ffff::1',
+      '3fff::1',
+      '2001::1',
+      '2001:1ff::1',
+      '2002:c000:0204::1',
+    ]) {
+      assert.equal(publicAddress(address), null, address);
+    }
+    for (const address of ['2001:200::1', '2a00:1450:4001::1', '2600::1', '3ffe:ffff::1']) {
+      assert.equal(publicAddress(address), address, address);
+    }
+  });
 });
 
 describe('locationOfRecord', () => {
