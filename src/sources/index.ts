@@ -1,0 +1,18 @@
+// Sources (issue #24): the origin of a session, decided once at its start. See docs/sources.md.
+
+export {
+  createOriginDescriber,
+  type DescribeOrigin,
+  type OriginDescriberOptions,
+} from './describe-origin.ts';
+export {
+  type Campaign,
+  type ClientHintHeaders,
+  DEVICE_CLASSES,
+  type DeviceClass,
+  ORIGIN_LIMITS,
+  type Origin,
+  type OriginInput,
+  SOURCE_CATEGORIES,
+  type SourceCategory,
+} from './origin-types.ts';
