@@ -23,6 +23,11 @@ describe('cleanText', () => {
     assert.equal(cleanText('a\ud800b\udc00c', 50), 'abc');
   });
 
+  it('gives null when the limit leaves nothing of the value (an emoji cut in half)', () => {
+    assert.equal(cleanText('𐀀', 1), null);
+    assert.equal(cleanText('a 🎉', 3), 'a');
+  });
+
   it('cuts a 10 kB value to the limit', () => {
     assert.equal(cleanText('x'.repeat(10_000), 200), 'x'.repeat(200));
   });

@@ -16,7 +16,9 @@ export function cleanText(value: unknown, max: number): string | null {
     .replace(CONTROL_CHARACTERS, '')
     .replace(LONE_SURROGATES, '')
     .trim();
-  return cleaned === '' ? null : cutText(cleaned, max);
+  // Cut before the blank test: a limit that falls inside the first emoji leaves nothing.
+  const cut = cutText(cleaned, max);
+  return cut === '' ? null : cut;
 }
 
 /** At most `max` UTF-16 code units, never splitting a surrogate pair (an emoji stays whole or goes). */
