@@ -5,7 +5,7 @@
 
 import { parseItem, parseList } from 'structured-headers';
 import { cleanText } from './clean-text.ts';
-import { INPUT_LIMITS, ORIGIN_LIMITS } from './origin-types.ts';
+import { type ClientHintHeaders, type HeaderValue, INPUT_LIMITS, ORIGIN_LIMITS } from './origin-types.ts';
 
 export interface ClientHints {
   /** The browser's own brand, without GREASE and without "Chromium" when a more specific one is sent. */
@@ -44,11 +44,7 @@ const PLATFORM_NAMES: Readonly<Record<string, string>> = {
   'Chromium OS': 'Chrome OS',
 };
 
-export function readClientHints(headers: {
-  secChUa?: string | null | undefined;
-  secChUaMobile?: string | null | undefined;
-  secChUaPlatform?: string | null | undefined;
-}): ClientHints {
+export function readClientHints(headers: ClientHintHeaders): ClientHints {
   return {
     brand: readBrand(headers.secChUa),
     mobile: readItem(headers.secChUaMobile, 'boolean'),
@@ -56,7 +52,7 @@ export function readClientHints(headers: {
   };
 }
 
-function readBrand(header: string | null | undefined): string | null {
+function readBrand(header: HeaderValue): string | null {
   if (typeof header !== 'string' || header === '') return null;
   let brands: string[];
   try {
@@ -72,9 +68,9 @@ function readBrand(header: string | null | undefined): string | null {
   return BRAND_NAMES[specific] ?? cleanText(specific, ORIGIN_LIMITS.browser);
 }
 
-function readItem(header: string | null | undefined, type: 'boolean'): boolean | null;
-function readItem(header: string | null | undefined, type: 'string'): string | null;
-function readItem(header: string | null | undefined, type: 'boolean' | 'string'): boolean | string | null {
+function readItem(header: HeaderValue, type: 'boolean'): boolean | null;
+function readItem(header: HeaderValue, type: 'string'): string | null;
+function readItem(header: HeaderValue, type: 'boolean' | 'string'): boolean | string | null {
   if (typeof header !== 'string' || header === '') return null;
   try {
     const [value] = parseItem(header.slice(0, INPUT_LIMITS.clientHint));

@@ -123,6 +123,11 @@ describe('describeOrigin', () => {
     assert.deepEqual(describeOrigin(bad), EMPTY_ORIGIN);
     assert.deepEqual(describeOrigin(input({ url: null, siteHosts: [] })), EMPTY_ORIGIN);
     assert.deepEqual(describeOrigin({} as OriginInput), EMPTY_ORIGIN);
+    const twice = { secChUa: ['"Brave";v="1"', '"Opera";v="2"'], secChUaMobile: ['?1', '?1'] };
+    assert.deepEqual(
+      describeOrigin(input({ userAgent: [CHROME_WINDOWS, CHROME_WINDOWS], clientHints: twice })),
+      EMPTY_ORIGIN,
+    );
   });
 
   it('cuts every field of oversized input to its documented limit', () => {

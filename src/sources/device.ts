@@ -4,7 +4,13 @@
 import Bowser from 'bowser';
 import { cleanText } from './clean-text.ts';
 import { type ClientHints, NO_HINTS } from './client-hints.ts';
-import { DEVICE_CLASSES, type DeviceClass, INPUT_LIMITS, ORIGIN_LIMITS } from './origin-types.ts';
+import {
+  DEVICE_CLASSES,
+  type DeviceClass,
+  type HeaderValue,
+  INPUT_LIMITS,
+  ORIGIN_LIMITS,
+} from './origin-types.ts';
 
 export interface DeviceDescription {
   device: DeviceClass | null;
@@ -31,7 +37,7 @@ export function describeDevice(
   };
 }
 
-function parseUserAgent(userAgent: string | null | undefined): Bowser.Parser.ParsedResult {
+function parseUserAgent(userAgent: HeaderValue): Bowser.Parser.ParsedResult {
   if (typeof userAgent !== 'string' || userAgent.trim() === '') return EMPTY_PARSE;
   try {
     return Bowser.parse(userAgent.slice(0, INPUT_LIMITS.userAgent));

@@ -10,6 +10,7 @@ export {
   type ClientHintHeaders,
   DEVICE_CLASSES,
   type DeviceClass,
+  type HeaderValue,
   ORIGIN_LIMITS,
   type Origin,
   type OriginInput,

@@ -47,11 +47,17 @@ export interface Origin {
   region: string | null;
 }
 
+/**
+ * A request header as Node types it (`request.headers['sec-ch-ua']`). A header sent twice arrives
+ * as an array, which no browser does for these: it counts as not sent.
+ */
+export type HeaderValue = string | readonly string[] | null | undefined;
+
 /** User-Agent Client Hints, as the request sent them (raw header values). */
 export interface ClientHintHeaders {
-  secChUa?: string | null | undefined;
-  secChUaMobile?: string | null | undefined;
-  secChUaPlatform?: string | null | undefined;
+  secChUa?: HeaderValue;
+  secChUaMobile?: HeaderValue;
+  secChUaPlatform?: HeaderValue;
 }
 
 export interface OriginInput {
@@ -64,7 +70,7 @@ export interface OriginInput {
    * them is internal, not a source. Empty: the entry URL's host is the only internal one.
    */
   siteHosts: readonly string[];
-  userAgent: string | null | undefined;
+  userAgent: HeaderValue;
   clientHints?: ClientHintHeaders | undefined;
   /** The client's address as the server resolved it (trustProxy applied). Never returned or kept. */
   clientAddress: string | null | undefined;
