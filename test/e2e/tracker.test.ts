@@ -21,6 +21,18 @@ import {
 } from './tracker-browser.ts';
 
 const TOLERANCE_MS = 1000;
+
+/**
+ * A carousel that scrolls by itself, as a news ticker or an image slider does: a row of slides in
+ * an element that scrolls sideways every 100 ms, counting its own scroll events.
+ */
+const CAROUSEL = `<div id="carousel" style="overflow-x: auto; white-space: nowrap; width: 300px">${'<span style="display: inline-block; width: 280px">slide</span>'.repeat(50)}</div>
+<script>
+  window.carouselScrolls = 0;
+  carousel.addEventListener('scroll', () => carouselScrolls++);
+  setInterval(() => { carousel.scrollLeft = (carousel.scrollLeft + 40) % 10000; }, 100);
+</script>`;
+
 const skip = chromiumSkipReason();
 
 describe('tracker in Chromium', { skip }, () => {
@@ -29,7 +41,8 @@ describe('tracker in Chromium', { skip }, () => {
   let browser: Browser;
   /**
    * The tracked site: `/slow/…` pages report to the slow server, `/idle/…` ones set data-idle,
-   * `/grace/…` ones a one-second grace, `/twice/…` ones load the script twice.
+   * `/grace/…` ones a one-second grace, `/twice/…` ones load the script twice, and `/carousel/…`
+   * ones (a one-second grace too) have a carousel that scrolls by itself.
    */
   let site: Site;
 
@@ -40,10 +53,11 @@ describe('tracker in Chromium', { skip }, () => {
         path.startsWith('/slow/') ? slow.url : server.url,
         path.startsWith('/idle/')
           ? 'data-idle="1500"'
-          : path.startsWith('/grace/')
+          : /^\/(grace|carousel)\//.test(path)
             ? 'data-grace="1000"'
             : '',
       );
+      if (path.startsWith('/carousel/')) return html.replace('<body>', `<body>${CAROUSEL}`);
       return path.startsWith('/twice/') ? html.replace(/<script.*<\/script>/, '$&$&') : html;
     });
     [server, slow, browser] = await Promise.all([
@@ -217,6 +231,20 @@ describe('tracker in Chromium', { skip }, () => {
     );
     assertNear(session.visibleMs ?? 0, total, 'visible time');
     assertNear(session.pages[0]?.visibleMs ?? 0, total, "the page's visible time");
+    await context.close();
+  });
+
+  it('does not count a carousel that scrolls by itself as a reader', async () => {
+    // Left alone for a minute at the default 30 s grace is left alone for 5 s at this page's 1 s
+    // grace: either way engaged time stops a grace after the last input, unless the carousel's own
+    // scroll events counted as input, and then all of it would count.
+    const { context, page, id, started } = await visit('/carousel/article');
+    await sleep(5000);
+    const total = Date.now() - started;
+    assert.ok(((await page.evaluate('carouselScrolls')) as number) > 20, 'the carousel scrolled by itself');
+    const session = await closeAndRead(server, page, id);
+    assert.ok(session.engagedMs <= 1000 + TOLERANCE_MS, `engaged ${session.engagedMs} ms, grace 1000 ms`);
+    assertNear(session.visibleMs ?? 0, total, 'visible time');
     await context.close();
   });
 

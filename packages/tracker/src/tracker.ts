@@ -8,8 +8,8 @@ export interface Options {
   api?: string | undefined;
   /**
    * The longest quiet stretch (no input) counted when the reader shows they stayed: it ends with a
-   * scroll, a key press or a touch in the focused window. 0 counts such a stretch in full. A string is
-   * what a data-idle attribute gives. Default: five minutes (docs/tracker.md says why).
+   * scroll, a wheel, a key press or a touch in the focused window. 0 counts such a stretch in full. A
+   * string is what a data-idle attribute gives. Default: five minutes (docs/tracker.md says why).
    */
   idle?: number | string | undefined;
   /**
@@ -131,7 +131,7 @@ const openBeat = (): Beat => {
  * Reads the scroll depth and credits the time since the last call to the current URL: all of it as
  * visible, and as engaged up to a cut-off after the last activity, so a pause shorter than the cut-off
  * still counts and the gap beyond it never does. A quiet stretch (no activity for longer than `grace`)
- * is held back until it ends: a `read` signal (scroll, key, touch) in the focused window credits it up
+ * is held back until it ends: a `read` signal (scroll, wheel, key, touch) in the focused window credits it up
  * to `idle`, anything else (the mouse moved, focus came back, the tab hidden or closed: `back` and
  * passive calls) up to `grace` (docs/tracker.md, "Quiet stretches"). A stretch stops while hidden or
  * going `away` (pagehide, freeze). Whole milliseconds keep beats integral without losing any: the
@@ -311,7 +311,7 @@ const onVisibility = (): void => {
   if (!timer !== doc.hidden) send().then(schedule);
 };
 
-const handlers: Record<string, () => void> = {
+const handlers: Record<string, (event: Event | string) => unknown> = {
   visibilitychange: onVisibility,
   prerenderingchange: onVisibility,
   pageshow: onVisibility,
@@ -319,9 +319,13 @@ const handlers: Record<string, () => void> = {
   pagehide: onHide,
   freeze: onHide,
   online: retryNow,
-  popstate: measure,
-  hashchange: measure,
-  scroll: read,
+  popstate: () => measure(),
+  hashchange: () => measure(),
+  // Scroll nobody made is not reading (issue #25): an element's own scroll (a carousel, a ticker)
+  // is ignored, and the gesture that scrolls an element (wheel, key, touch) counts instead. The
+  // document's scroll counts whoever made it.
+  scroll: (event) => (event as Event).target === doc && read(),
+  wheel: read,
   keydown: read,
   touchstart: read,
   // A mouse moved after a quiet stretch is as often someone back at the desk as a reader: it only
@@ -335,7 +339,7 @@ const handlers: Record<string, () => void> = {
 /** The one listener: runs the event's handler unless tracking stopped, and never throws into the page. */
 const handle = (event: Event | string): void => {
   try {
-    if (running) handlers[(event as Event).type || (event as string)]!();
+    if (running) handlers[(event as Event).type || (event as string)]!(event);
   } catch (error) {
     log(error);
   }
