@@ -7,15 +7,19 @@
 // Every client sees the same timeline of events; the truth is the time a reader was there. Time is
 // virtual, so a 1,000-visit run takes seconds and nothing is scaled; that the browser fires these
 // events as the virtual page does is what the Chromium tests prove (test/e2e/tracker.test.ts).
-// VISITS and SEED change the mix's size and seed; DWELL_JS runs another build of the tracker.
+// VISITS and SEED change the mix's size and seed; DWELL_JS runs another build of the tracker;
+// BROWSER=n replays the first n visits in Chromium against a real server (accuracy/browser-replay.ts)
+// and prints how far the stored engaged time is from the virtual page's.
 
 import { seededRandom } from '../src/demo/generate.ts';
+import { replayInChromium, SCALE } from './accuracy/browser-replay.ts';
 import { buildVisits, type ReaderKind, type Visit } from './accuracy/readers.ts';
 import { bioRe, blueprint, chartbeat, focusedVisible, timeMe } from './accuracy/rules.ts';
 import { playInTracker } from './accuracy/virtual-page.ts';
 
 const VISITS = Number(process.env.VISITS ?? 1000);
 const SEED = Number(process.env.SEED ?? 42);
+const BROWSER = Number(process.env.BROWSER ?? 0);
 
 /** Dwell's settings measured (data- attributes, ms): the default first. */
 const DWELL: [label: string, dataset: Record<string, string>][] = [
@@ -79,7 +83,38 @@ async function main() {
     }),
   ];
   console.log(lines.join('\n'));
+  if (BROWSER) await crossCheck(visits.slice(0, BROWSER), errors[0]![1]);
   console.error(`(ran in ${Math.round((Date.now() - started) / 1000)} s)`);
+}
+
+/**
+ * Replays the first visits in Chromium with the default settings, time scaled 1/SCALE, and prints
+ * how far the stored engaged time (projected to real time) is from the virtual page's and from the
+ * truth: the virtual page stands for the browser if the first is small beside the second.
+ */
+async function crossCheck(visits: Visit[], virtualErrors: number[]) {
+  const stored = await replayInChromium(visits);
+  const apart: number[] = [];
+  const browserErrors: number[] = [];
+  for (const [i, visit] of visits.entries()) {
+    const virtual = await playInTracker(visit, {});
+    apart.push(Math.abs(stored[i]! - virtual));
+    browserErrors.push(Math.abs(stored[i]! - visit.engagedMs));
+  }
+  const line = (label: string, e: number[]) =>
+    `| ${label} | ${seconds(quantile(e, 0.5))} | ${seconds(quantile(e, 0.95))} | ${seconds(Math.max(...e))} |`;
+  console.log(
+    [
+      '',
+      `Cross-check: the first ${visits.length} visits in Chromium against a real server, Dwell's defaults, time scaled 1/${SCALE} and projected back (× ${SCALE}); seconds:`,
+      '',
+      '| per visit | median | p95 | max |',
+      '| --- | ---: | ---: | ---: |',
+      line('Chromium − virtual page', apart),
+      line('error in Chromium', browserErrors),
+      line('error on the virtual page', virtualErrors.slice(0, visits.length)),
+    ].join('\n'),
+  );
 }
 
 await main();
