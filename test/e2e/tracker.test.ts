@@ -21,6 +21,18 @@ import {
 } from './tracker-browser.ts';
 
 const TOLERANCE_MS = 1000;
+
+/**
+ * A carousel that scrolls by itself, as a news ticker or an image slider does: a row of slides in
+ * an element that scrolls sideways every 100 ms, counting its own scroll events.
+ */
+const CAROUSEL = `<div id="carousel" style="overflow-x: auto; white-space: nowrap; width: 300px">${'<span style="display: inline-block; width: 280px">slide</span>'.repeat(50)}</div>
+<script>
+  window.carouselScrolls = 0;
+  carousel.addEventListener('scroll', () => carouselScrolls++);
+  setInterval(() => { carousel.scrollLeft = (carousel.scrollLeft + 40) % 10000; }, 100);
+</script>`;
+
 const skip = chromiumSkipReason();
 
 describe('tracker in Chromium', { skip }, () => {
@@ -29,7 +41,8 @@ describe('tracker in Chromium', { skip }, () => {
   let browser: Browser;
   /**
    * The tracked site: `/slow/…` pages report to the slow server, `/idle/…` ones set data-idle,
-   * `/grace/…` ones a one-second grace, `/twice/…` ones load the script twice.
+   * `/grace/…` and `/mouse/…` ones a one-second grace, `/twice/…` ones load the script twice, and
+   * `/carousel/…` ones (a one-second grace too) have a carousel that scrolls by itself.
    */
   let site: Site;
 
@@ -40,10 +53,11 @@ describe('tracker in Chromium', { skip }, () => {
         path.startsWith('/slow/') ? slow.url : server.url,
         path.startsWith('/idle/')
           ? 'data-idle="1500"'
-          : path.startsWith('/grace/')
+          : /^\/(grace|mouse|carousel)\//.test(path)
             ? 'data-grace="1000"'
             : '',
       );
+      if (path.startsWith('/carousel/')) return html.replace('<body>', `<body>${CAROUSEL}`);
       return path.startsWith('/twice/') ? html.replace(/<script.*<\/script>/, '$&$&') : html;
     });
     [server, slow, browser] = await Promise.all([
@@ -198,25 +212,73 @@ describe('tracker in Chromium', { skip }, () => {
     }
   }
 
-  it('stops counting engaged time a grace after the window loses focus, and counts visible time on', async () => {
+  it('stops counting engaged time when the window loses focus, and counts visible time on', async () => {
     const { context, page, id, started } = await visit('/grace/article');
     await readFor(page, 2000);
     const blurredAt = Date.now();
     await setFocused(page, false);
-    await sleep(4000);
+    await sleep(2000);
+    // The pointer crossing the page on its way in the other app is no reader.
+    await page.mouse.move(50, 300);
+    await sleep(2000);
     await setFocused(page, true);
     const unfocusedMs = Date.now() - blurredAt;
     await readFor(page, 2000);
     const total = Date.now() - started;
     const session = await closeAndRead(server, page, id);
-    const focused = total - unfocusedMs;
-    // Engaged: the focused time, plus at most the one-second grace after the last sign of a reader.
-    assert.ok(
-      session.engagedMs >= focused - TOLERANCE_MS && session.engagedMs <= focused + 1000 + TOLERANCE_MS,
-      `engaged ${session.engagedMs} ms, focused ${focused} ms`,
-    );
+    // Engaged: the focused time only.
+    assertNear(session.engagedMs, total - unfocusedMs);
     assertNear(session.visibleMs ?? 0, total, 'visible time');
     assertNear(session.pages[0]?.visibleMs ?? 0, total, "the page's visible time");
+    await context.close();
+  });
+
+  it('counts a reader who reads with only the mouse in full, pauses longer than the grace included', async () => {
+    // The cursor follows the gaze: a mouse move over the page ends a quiet stretch as reading.
+    const { context, page, id, started } = await visit('/mouse/article');
+    for (const x of [100, 140, 180]) {
+      await page.mouse.move(x, 100);
+      await sleep(2500);
+    }
+    await page.mouse.move(220, 100);
+    const truth = Date.now() - started;
+    const session = await closeAndRead(server, page, id);
+    assertNear(session.engagedMs, truth);
+    await context.close();
+  });
+
+  it('counts only the grace of a quiet stretch ended by a mouse move after the pointer left the window', async () => {
+    // Someone whose pointer went off the page and who comes back is not shown to have read meanwhile.
+    const { context, page, id, started } = await visit('/mouse/article');
+    await page.mouse.move(100, 100);
+    await sleep(1000);
+    await page.mouse.move(120, 100);
+    const lastRead = Date.now();
+    // Off the page: Chromium fires mouseout with no relatedTarget.
+    await page.mouse.move(-10, -10);
+    await sleep(3000);
+    await page.mouse.move(100, 100);
+    const back = Date.now();
+    await sleep(1000);
+    await page.mouse.move(140, 100);
+    const end = Date.now();
+    const session = await closeAndRead(server, page, id);
+    // The reading, the one-second grace of the 3-second stretch, and the reading after the return.
+    assertNear(session.engagedMs, lastRead - started + 1000 + (end - back));
+    await context.close();
+  });
+
+  it('does not count a carousel that scrolls by itself as a reader', async () => {
+    // Left alone for a minute at the default 30 s grace is left alone for 5 s at this page's 1 s
+    // grace: either way engaged time stops a grace after the last input, unless the carousel's own
+    // scroll events counted as input, and then all of it would count.
+    const { context, page, id, started } = await visit('/carousel/article');
+    await sleep(5000);
+    const total = Date.now() - started;
+    assert.ok(((await page.evaluate('carouselScrolls')) as number) > 20, 'the carousel scrolled by itself');
+    const session = await closeAndRead(server, page, id);
+    assert.ok(session.engagedMs <= 1000 + TOLERANCE_MS, `engaged ${session.engagedMs} ms, grace 1000 ms`);
+    assertNear(session.visibleMs ?? 0, total, 'visible time');
     await context.close();
   });
 

@@ -1,5 +1,5 @@
 // The script-tag build: the tag's data-* attributes are the options (data-api, data-idle,
-// data-grace, data-debug, data-session-cookie), the API defaults to the script's own origin, and
+// data-mouse, data-grace, data-debug, data-session-cookie), the API defaults to the script's own origin, and
 // `window.dwell.stop()` is the only global.
 
 import { doc, start } from './tracker.ts';

@@ -26,9 +26,17 @@ export interface ComponentProps extends Options {
   interval?: number | undefined;
 }
 
-export const trackerOptions = ({ api, idle, grace, debug, sessionCookie }: ComponentProps): Options => ({
+export const trackerOptions = ({
   api,
   idle,
+  mouse,
+  grace,
+  debug,
+  sessionCookie,
+}: ComponentProps): Options => ({
+  api,
+  idle,
+  mouse,
   grace,
   debug,
   sessionCookie,

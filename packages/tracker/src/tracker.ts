@@ -8,15 +8,22 @@ export interface Options {
   api?: string | undefined;
   /**
    * The longest quiet stretch (no input) counted when the reader shows they stayed: it ends with a
-   * scroll, a key press or a touch in the focused window. 0 counts such a stretch in full. A string is
-   * what a data-idle attribute gives. Default: five minutes (docs/tracker.md says why).
+   * scroll, a wheel, a key press or a touch in the focused window. 0 counts such a stretch in full. A
+   * string is what a data-idle attribute gives. Default: 90 s (docs/tracker.md says why).
    */
   idle?: number | string | undefined;
   /**
+   * The longest quiet stretch counted when a mouse move over the focused page ends it and the pointer
+   * had not left the window since the last one (a reader who reads with the mouse, or someone back at
+   * the desk who never left it). At most `idle`; equal to `grace`, a mouse move only restarts the clock.
+   * Default: `idle` (docs/tracker.md, "Quiet stretches", measured by bench:accuracy).
+   */
+  mouse?: number | string | undefined;
+  /**
    * The part of a quiet stretch counted when nothing says the reader stayed (the tab hidden or closed,
-   * the mouse moved after it, focus came back), and how long an unfocused window (another app in
-   * front) counts after its last sign of a reader. 0 turns it off. Default: 30 s (docs/tracker.md
-   * says why).
+   * focus came back, the mouse moved after the pointer had left the window), also before the window
+   * loses focus, and how long an unfocused window (another app in front) counts after a wheel over it
+   * or media playing. 0 turns it off. Default: 30 s (docs/tracker.md says why).
    */
   grace?: number | string | undefined;
   /** Log beats, answers and caught errors to the console (a bare data-debug attribute is ''). */
@@ -71,9 +78,12 @@ interface Session {
 
 export const doc = document;
 let api: string;
-/** Quiet-stretch cut-offs in ms (Options.idle and Options.grace); Infinity when off. */
+/** Quiet-stretch cut-offs in ms (Options.idle, Options.mouse, Options.grace; grace ≤ mouse ≤ idle); Infinity when off. */
 let idle: number;
+let mouse: number;
 let grace: number;
+/** The pointer left the window (mouseout to nowhere) since the last mouse move. */
+let left: unknown;
 let debug: unknown;
 /** The page being viewed (it changes under a single-page app) and the deepest scroll reached on it. */
 let url = location.href;
@@ -131,9 +141,10 @@ const openBeat = (): Beat => {
  * Reads the scroll depth and credits the time since the last call to the current URL: all of it as
  * visible, and as engaged up to a cut-off after the last activity, so a pause shorter than the cut-off
  * still counts and the gap beyond it never does. A quiet stretch (no activity for longer than `grace`)
- * is held back until it ends: a `read` signal (scroll, key, touch) in the focused window credits it up
- * to `idle`, anything else (the mouse moved, focus came back, the tab hidden or closed: `back` and
- * passive calls) up to `grace` (docs/tracker.md, "Quiet stretches"). A stretch stops while hidden or
+ * is held back until it ends, and the signal that ends it is its cut-off, in the focused window: a
+ * `read` (scroll, wheel, key, touch) credits it up to `idle`, a mouse move over the page up to `mouse`
+ * (`grace` if the pointer had left the window), anything else (focus came back, the tab hidden or
+ * closed: `back` and passive calls) up to `grace` (docs/tracker.md, "Quiet stretches"). A stretch stops while hidden or
  * going `away` (pagehide, freeze). Whole milliseconds keep beats integral without losing any: the
  * differences telescope. A changed URL (pushState, replaceState, popstate, hashchange, or any other
  * way) starts a new page afterwards.
@@ -149,7 +160,7 @@ const measure = (signal?: number, away?: unknown): void => {
   // A stretch starts active. Focus inside an iframe or <object> (an embedded video or PDF: only frames
   // have a contentWindow) is engagement the page sees no input from.
   if (since > now || (doc.activeElement as HTMLIFrameElement | null)?.contentWindow) lastActive = now;
-  const engagedUntil = Math.min(now, lastActive + (signal! > 1 && doc.hasFocus() ? idle : grace));
+  const engagedUntil = Math.min(now, lastActive + ((doc.hasFocus() && signal) || grace));
   const stopping = away || doc.hidden;
   // A stretch that ends (a signal, hidden, unloading) was visible to its end; an open one waits.
   const until = signal || stopping ? now : engagedUntil;
@@ -167,8 +178,8 @@ const measure = (signal?: number, away?: unknown): void => {
   }
 };
 
-const back = () => measure(1);
-const read = () => measure(2);
+const back = () => measure(grace);
+const read = () => measure(idle);
 
 // ---- transport: one request in flight at a time, retries with backoff and jitter that honour
 // Retry-After (API.md's retry contract), and the tiny final beacon on the way out.
@@ -308,10 +319,12 @@ const tick = (): void => {
  */
 const onVisibility = (): void => {
   measure();
+  // A tab shown again marks the return: the pointer coming back into the page afterwards is reading.
+  left = 0;
   if (!timer !== doc.hidden) send().then(schedule);
 };
 
-const handlers: Record<string, () => void> = {
+const handlers: Record<string, (event: Event | string) => unknown> = {
   visibilitychange: onVisibility,
   prerenderingchange: onVisibility,
   pageshow: onVisibility,
@@ -319,15 +332,37 @@ const handlers: Record<string, () => void> = {
   pagehide: onHide,
   freeze: onHide,
   online: retryNow,
-  popstate: measure,
-  hashchange: measure,
-  scroll: read,
+  popstate: () => measure(),
+  hashchange: () => measure(),
+  // Scroll nobody made is not reading (issue #25): an element's own scroll (a carousel, a ticker)
+  // is ignored, and the gesture that scrolls an element (wheel, key, touch) counts instead. The
+  // document's scroll counts whoever made it.
+  scroll: (event) => (event as Event).target === doc && read(),
+  wheel: read,
   keydown: read,
   touchstart: read,
-  // A mouse moved after a quiet stretch is as often someone back at the desk as a reader: it only
-  // restarts the clock. (mousemove, unlike pointermove, is not fired by a finger that scrolls.)
-  mousemove: back,
+  // The cursor follows the gaze (docs/tracker.md): a mouse move over the page is reading, up to
+  // `mouse`, unless the pointer had left the window since the last one: then it is someone coming
+  // back, and the stretch counts only its grace. (mousemove, unlike pointermove, is not fired by a
+  // finger that scrolls.)
+  mousemove: () => {
+    if (doc.hasFocus()) measure(left ? grace : mouse);
+    left = 0;
+  },
+  mouseout: (event) => {
+    left = !(event as MouseEvent).relatedTarget;
+  },
   focus: back,
+  // Another app in front (the window blurred, not to an iframe of the page): the reading up to the
+  // blur counts, as before a hidden tab (up to the grace after the last input), and nothing after it
+  // until a sign of a reader over the page (the mouse, the wheel, media). (Never below 0: a grace
+  // that is off, Infinity, counts the window's time in full.)
+  blur: () => {
+    if (!doc.hasFocus()) {
+      measure();
+      lastActive = Math.min(lastActive, Math.max(0, (performance.now() | 0) - grace));
+    }
+  },
   // timeupdate fires while a <video> or <audio> plays: watching is engagement, focused or not.
   timeupdate: back,
 };
@@ -335,7 +370,7 @@ const handlers: Record<string, () => void> = {
 /** The one listener: runs the event's handler unless tracking stopped, and never throws into the page. */
 const handle = (event: Event | string): void => {
   try {
-    if (running) handlers[(event as Event).type || (event as string)]!();
+    if (running) handlers[(event as Event).type || (event as string)]!(event);
   } catch (error) {
     log(error);
   }
@@ -352,9 +387,12 @@ export const stop = (): void => {
 export const start = (options: Options = {}): (() => void) => {
   try {
     if (!running) {
-      idle = +(options.idle ?? 300_000) || Infinity;
-      // No quiet stretch ever counts beyond idle: a page that set only data-idle keeps its promise.
-      grace = Math.min(+(options.grace ?? 30_000) || Infinity, idle);
+      // The defaults are the setting bench:accuracy measured best (docs/tracker.md, "Accuracy").
+      idle = +(options.idle ?? 90_000) || Infinity;
+      // No quiet stretch ever counts beyond idle (grace ≤ mouse ≤ idle): a page that set only
+      // data-idle keeps its promise.
+      mouse = Math.min(+(options.mouse ?? idle) || Infinity, idle);
+      grace = Math.min(+(options.grace ?? 30_000) || Infinity, mouse);
       debug = options.debug ?? false;
       // A missing key, unreadable storage or bad JSON throws: whatever was read so far stands.
       try {

@@ -9,6 +9,7 @@ export const Dwell = defineComponent({
   props: {
     api: String,
     idle: [Number, String] as PropType<number | string>,
+    mouse: [Number, String] as PropType<number | string>,
     grace: [Number, String] as PropType<number | string>,
     // A bare `debug` attribute turns it on; absent, Vue gives false, the tracker's default.
     debug: { type: [Boolean, String] as PropType<boolean | string>, default: false },
