@@ -17,7 +17,7 @@ export const CLOCK = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
  * One time for every beat of a batch, as when the batch was read: two tabs beating in one batch
  * get the same instant, so their spans overlap exactly (clock_timestamp() moves between rows).
  */
-const STATEMENT_CLOCK = '(extract(epoch FROM statement_timestamp()) * 1000)::bigint';
+export const STATEMENT_CLOCK = '(extract(epoch FROM statement_timestamp()) * 1000)::bigint';
 
 interface AuthColumns {
   now: string;

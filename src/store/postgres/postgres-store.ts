@@ -49,7 +49,7 @@ import type {
   SessionRecord,
   Store,
 } from '../types.ts';
-import { appendBeats, CLOCK, DatabaseClock } from './append.ts';
+import { appendBeats, CLOCK, DatabaseClock, STATEMENT_CLOCK } from './append.ts';
 import { PostgresDb } from './db.ts';
 import { FOLD_CHUNK, foldChunk } from './fold.ts';
 import * as gate from './gate.ts';
@@ -188,10 +188,12 @@ export class PostgresStore implements Store {
 
   async createSession(session: NewSession): Promise<{ startedAt: number }> {
     return guardPg(async () => {
+      // One instant for both columns: two clock_timestamp() readings may straddle a millisecond, and
+      // a session whose last activity follows its start credits its first beat 1 ms less (#27).
       const { rows } = await this.pool.query<{ started_at: number }>(
         `INSERT INTO sessions (id, token_hash, cookie_only, started_at, last_activity_at, email, visitor_id,
            entry_url, referrer, screen, lang, current_url, visible_ms)
-         VALUES ($1, $2, $3, ${CLOCK}, ${CLOCK}, $4, $5, $6, $7, $8, $9, $6, 0)
+         VALUES ($1, $2, $3, ${STATEMENT_CLOCK}, ${STATEMENT_CLOCK}, $4, $5, $6, $7, $8, $9, $6, 0)
          RETURNING started_at`,
         [
           session.id,
