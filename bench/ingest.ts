@@ -22,6 +22,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { seedPostgres, seedSqlite } from './ingest/seed.ts';
 import { ACTIVE, median, PG_BASE, ROUNDS, SESSIONS } from './settings.ts';
+import { MissingTool, requireTool } from './tools.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -67,16 +68,6 @@ async function readStats(port: number): Promise<void> {
     headers: { authorization: `Bearer ${ADMIN}` },
   });
   if (response.status !== 200) throw new Error(`stats read failed: ${response.status}`);
-}
-
-function need(command: string): void {
-  try {
-    execFileSync('which', [command], { stdio: 'ignore' });
-  } catch {
-    throw new Error(
-      `${command} is required (apt-get install -y ${command === 'taskset' ? 'util-linux' : command})`,
-    );
-  }
 }
 
 async function waitForPort(url: string, child: ChildProcess, log: () => string): Promise<void> {
@@ -273,8 +264,14 @@ function medianOf(name: string, rounds: Result[]): Result {
 }
 
 async function main(): Promise<void> {
-  need('wrk');
-  need('taskset');
+  try {
+    requireTool('wrk', 'wrk');
+    requireTool('taskset', 'util-linux');
+  } catch (error) {
+    if (!(error instanceof MissingTool)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'dwell-bench-'));
   const sqlitePath = join(dir, 'dwell.db');

@@ -1,7 +1,7 @@
 // Builds everything `npm start` serves: the server and CLI bundles (dependencies stay external) and
 // the browser assets (tracker IIFE + ESM, dashboard). esbuild does it all in well under a second.
 
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { build } from 'esbuild';
 import { scriptOptions } from '../packages/tracker/build.mjs';
 
@@ -61,4 +61,8 @@ if (existsSync('src/dashboard/main.ts')) {
     sourcemap: true,
     loader: { '.css': 'css' },
   });
+}
+// The dashboard's icon (the browser asks for one on every page; without it the console shows a 404).
+if (existsSync('src/dashboard/favicon.svg')) {
+  copyFileSync('src/dashboard/favicon.svg', 'dist/public/dashboard-favicon.svg');
 }

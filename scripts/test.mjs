@@ -25,7 +25,7 @@ if (files.length === 0) {
 // test file as a whole (the file runs in a child process, as one test of the runner), so a test
 // that never ends, or a handle left open after the last one, fails its file once the time is up.
 // The slowest file is the framework apps (test/e2e/frameworks.test.ts): its suite allows itself
-// 5 minutes, for a first run that installs and builds four toolchains; ten minutes are twice that.
+// 5 minutes, for a first run that installs and builds five toolchains; ten minutes are twice that.
 // Every other file took under 50 s in a full run on a busy 2-core machine (the slowest, the
 // tracker in Chromium, 49 s, 42 s of it in sleeps), so a hang costs ten minutes, never a CI job.
 const FILE_TIMEOUT_MS = 600_000;

@@ -16,6 +16,9 @@ function responsive(plot: uPlot, container: HTMLElement) {
   observer.observe(container);
 }
 
+/** Chart width per histogram bucket under which its axis labels are shortened. */
+const COMPACT_BELOW_PX = 56;
+
 const axis = { stroke: '#6b7280', grid: { stroke: 'rgba(107,114,128,0.15)' }, ticks: { show: false } };
 
 export function dayChart(
@@ -65,6 +68,10 @@ export function histogramChart(container: HTMLElement, buckets: { le: number | n
   const labels = buckets.map((b, i) =>
     b.le === null ? `> ${short(buckets[i - 1]?.le ?? 0)}` : `≤ ${short(b.le)}`,
   );
+  // On a phone a bucket is about 32 px wide and "≤ 10s" overlapped its neighbours: narrow charts
+  // put every other label on a second line, so each line has twice the room.
+  const compact = labels.map((label, i) => (i % 2 === 1 ? `\n${label}` : label));
+  const axisLabels = (u: uPlot) => (u.width / buckets.length < COMPACT_BELOW_PX ? compact : labels);
   const xs = buckets.map((_, i) => i);
   const bars = uPlot.paths.bars?.({ size: [0.7, 80] });
   const plot = new uPlot(
@@ -72,7 +79,7 @@ export function histogramChart(container: HTMLElement, buckets: { le: number | n
       ...size(container),
       scales: { x: { time: false, range: [-0.5, buckets.length - 0.5] } },
       axes: [
-        { ...axis, values: (_u, v) => v.map((i) => labels[i] ?? ''), splits: () => xs },
+        { ...axis, values: (u, v) => v.map((i) => axisLabels(u)[i] ?? ''), splits: () => xs },
         { ...axis, label: 'sessions' },
       ],
       series: [

@@ -19,6 +19,7 @@ import { errorsPlugin } from './plugins/errors.ts';
 import { connectSharedLimits } from './plugins/fallback-limit-store.ts';
 import { liveRelayPlugin } from './plugins/live-relay.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
+import { continueOnlyWithinLimit, oversizedBodiesPlugin } from './plugins/oversized-bodies.ts';
 import { rateLimitsPlugin } from './plugins/rate-limits.ts';
 import { retentionPlugin } from './plugins/retention.ts';
 import { requestLogController } from './request-logging.ts';
@@ -63,15 +64,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keepAliveTimeout: 10_000,
     // Node checks request timeouts every 30 s by default, so a slow client could hold a connection
     // for 40 s; check every second instead.
-    serverFactory: (handler) =>
-      createServer(
+    serverFactory: (handler) => {
+      const server = createServer(
         {
           connectionsCheckingInterval: 1_000,
           requestTimeout: REQUEST_TIMEOUT_MS,
           headersTimeout: REQUEST_TIMEOUT_MS,
         },
         handler,
-      ),
+      );
+      continueOnlyWithinLimit(server, handler, config.bodyLimit);
+      return server;
+    },
     return503OnClosing: false,
     routerOptions: { maxParamLength: 256 },
     // Errors raised by the router itself (malformed or over-long URLs) get the envelope too.
@@ -99,6 +103,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     exposeErrors: config.env !== 'production',
   });
   await app.register(bodyParsersPlugin);
+  await app.register(oversizedBodiesPlugin, { bodyLimit: config.bodyLimit });
   await app.register(metricsPlugin);
   await app.register(beatEventsPlugin, { store });
   if (config.redisUrl) await app.register(liveRelayPlugin, { redisUrl: config.redisUrl });

@@ -1,8 +1,9 @@
-// @dwell/tracker as users meet it: packed, installed from the tarball into Astro, React, Vue and
-// Svelte apps, built by their own toolchains, served, and visited in Chromium against a real
-// server. Each visit: the session starts, a client-side route change continues it (Astro's View
-// Transitions; pushState elsewhere), stopping (unmounting, or an Astro page without the
-// component) ends it with its time, within one second of the truth, and nothing counts after.
+// @dwell/tracker as users meet it: packed, installed from the tarball into Astro, React, Vue,
+// Svelte and Next.js (App Router) apps, built by their own toolchains, served, and visited in
+// Chromium against a real server. Each visit: the session starts, a client-side route change
+// continues it (Astro's View Transitions, Next.js's <Link>; pushState elsewhere), stopping
+// (unmounting, or a page outside the component's layout) ends it with its time, within one second
+// of the truth, and nothing counts after.
 
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -77,9 +78,10 @@ describe('@dwell/tracker in framework apps', { skip, timeout: 300_000 }, () => {
         await sleep(1500);
         assert.equal(await sessionIdOf(page), id, 'the same session continues');
 
-        // Astro: a page without the component stops tracking; elsewhere the component unmounts.
+        // Astro and Next.js: a page without the component stops tracking; elsewhere the component
+        // unmounts.
         const stopped = Date.now();
-        await page.click(framework === 'astro' ? '#bye' : '#stop');
+        await page.click(framework === 'astro' || framework === 'next' ? '#bye' : '#stop');
         const session = await endedSession(id);
         const truth = stopped - started;
         assert.ok(

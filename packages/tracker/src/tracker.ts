@@ -260,11 +260,16 @@ const onHide = (): void => {
     if (!queue[0]?.seq) {
       openBeat();
       queue = [
-        queue.reduce((a, b) => {
-          b.engagedMs += a.engagedMs;
-          b.visibleMs += a.visibleMs;
-          return b;
-        }),
+        // The beat with the most engaged time (sorted last) names the page: a route change just
+        // before the close (Next.js unmounts a layout after the URL changed) leaves a near-empty
+        // beat for the new URL.
+        queue
+          .sort((a, b) => a.engagedMs - b.engagedMs)
+          .reduce((a, b) => {
+            b.engagedMs += a.engagedMs;
+            b.visibleMs += a.visibleMs;
+            return b;
+          }),
       ];
     }
     const beat = queue.shift()!;

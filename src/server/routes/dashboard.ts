@@ -1,5 +1,6 @@
 // The web dashboard at /dashboard: one HTML page and the bundle scripts/build.mjs makes from
-// src/dashboard/ (dist/public/dashboard.js and .css), read once at start and served with ETags.
+// src/dashboard/ (dist/public/dashboard.js and .css, and its icon), read once at start and served
+// with ETags.
 // The page is public; everything it shows comes from the query API with the admin token.
 
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { DASHBOARD_CSP, securityHeaders } from '../plugins/security-headers.ts';
 import { type Asset, loadAsset, sendAsset } from './assets.ts';
 
-function page(js: Asset | null, css: Asset | null): string {
+function page(js: Asset | null, css: Asset | null, icon: Asset | null): string {
   const script = js
     ? `<script type="module" src="/dashboard/app.${js.hash}.js"></script>`
     : '<p role="alert">The dashboard is not built: run <code>npm run build</code>.</p>';
@@ -18,6 +19,7 @@ function page(js: Asset | null, css: Asset | null): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>Dwell — engaged time</title>
+${icon ? `<link rel="icon" type="image/svg+xml" href="/dashboard/favicon.${icon.hash}.svg">` : ''}
 ${css ? `<link rel="stylesheet" href="/dashboard/app.${css.hash}.css">` : ''}
 </head>
 <body>
@@ -30,18 +32,25 @@ ${script}
 export const dashboardRoutes: FastifyPluginAsync<{ publicDir: string }> = async (app, { publicDir }) => {
   const js = loadAsset(join(publicDir, 'dashboard.js'), 'application/javascript; charset=utf-8');
   const css = loadAsset(join(publicDir, 'dashboard.css'), 'text/css; charset=utf-8');
+  const icon = loadAsset(join(publicDir, 'dashboard-favicon.svg'), 'image/svg+xml');
   if (!js) app.log.warn('dashboard not built: run npm run build');
-  const html = page(js, css);
+  const html = page(js, css, icon);
   await securityHeaders(app, DASHBOARD_CSP);
   const serve = (_request: Parameters<typeof sendAsset>[0], reply: Parameters<typeof sendAsset>[1]) =>
     reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
   app.get('/dashboard', { schema: { hide: true } }, serve);
   app.get('/dashboard/', { schema: { hide: true } }, serve);
-  for (const asset of [js, css]) {
+  const files: [Asset | null, string][] = [
+    [js, 'app.{hash}.js'],
+    [css, 'app.{hash}.css'],
+    [icon, 'favicon.{hash}.svg'],
+  ];
+  for (const [asset, name] of files) {
     if (!asset) continue;
-    const ext = asset === js ? 'js' : 'css';
-    app.get(`/dashboard/app.${asset.hash}.${ext}`, { schema: { hide: true } }, (request, reply) =>
-      sendAsset(request, reply, asset, 'public, max-age=31536000, immutable'),
+    app.get(
+      `/dashboard/${name.replace('{hash}', asset.hash)}`,
+      { schema: { hide: true } },
+      (request, reply) => sendAsset(request, reply, asset, 'public, max-age=31536000, immutable'),
     );
   }
 };
