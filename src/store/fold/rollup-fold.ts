@@ -91,19 +91,27 @@ async function foldChunk(tx: Db, queue: RollupQueue, wait: boolean): Promise<num
 
 /**
  * The visitor-days that lost a session: deleted when none is left, else their first and last
- * activity recomputed from the sessions that remain. Returns the people whose days went.
+ * activity recomputed from the sessions that remain. Returns the people whose days went. Driven
+ * by the (few) lost keys, each found by its primary key: a scan of the rollup per fold would cost
+ * as much as the rollup is large.
  */
 async function settleLosses(tx: Db): Promise<string[]> {
-  const lost = sql`EXISTS (SELECT 1 FROM rollup_moved m WHERE m.new_ms IS NULL
-    AND m.day = rollup_visitor_days.day AND m.who = rollup_visitor_days.who)`;
-  const gone = await tx.all<{ who: string }>(
-    sql`DELETE FROM rollup_visitor_days WHERE sessions <= 0 AND ${lost} RETURNING who`,
+  const lost = await tx.all<{ day: number; who: string }>(
+    sql`SELECT DISTINCT day, who FROM rollup_moved WHERE new_ms IS NULL AND who IS NOT NULL`,
   );
+  const gone = new Set<string>();
   const same = raw(`FROM sessions s WHERE ${personKeySql('s')} = rollup_visitor_days.who
     AND s.started_at >= CAST(rollup_visitor_days.day AS BIGINT) * ${DAY_MS}
     AND s.started_at < (CAST(rollup_visitor_days.day AS BIGINT) + 1) * ${DAY_MS}`);
-  await tx.run(sql`UPDATE rollup_visitor_days SET
-      first_at = (SELECT min(s.started_at) ${same}), last_at = (SELECT max(s.last_activity_at) ${same})
-    WHERE ${lost}`);
-  return [...new Set(gone.map((g) => g.who))];
+  for (const { day, who } of lost) {
+    const key = sql`day = ${Number(day)} AND who = ${who}`;
+    if ((await tx.run(sql`DELETE FROM rollup_visitor_days WHERE ${key} AND sessions <= 0`)) > 0)
+      gone.add(who);
+    else {
+      await tx.run(sql`UPDATE rollup_visitor_days SET
+          first_at = (SELECT min(s.started_at) ${same}), last_at = (SELECT max(s.last_activity_at) ${same})
+        WHERE ${key}`);
+    }
+  }
+  return [...gone];
 }
