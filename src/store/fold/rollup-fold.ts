@@ -30,6 +30,11 @@ const CHUNK = 20_000;
 
 /** Folds every pending delta, a chunk per transaction; returns how many it folded. */
 export async function foldRollups(db: Db, queue: RollupQueue, wait: boolean): Promise<number> {
+  // Every read of the rollups comes here first: empty queues (the usual case) cost one cheap read.
+  const [pending] = await db.all<{ found: number | boolean }>(
+    sql`SELECT (EXISTS (SELECT 1 FROM rollup_pending) OR EXISTS (SELECT 1 FROM rollup_pages_pending)) AS found`,
+  );
+  if (!pending?.found) return 0;
   let total = 0;
   for (;;) {
     const folded = await db.transaction((tx) => foldChunk(tx, queue, wait));
