@@ -19,10 +19,29 @@ export interface RollupQueue {
   /** Excludes other folders for the transaction; false when `wait` is false and one holds it. */
   lock(tx: Db, wait: boolean): Promise<boolean>;
   /**
-   * Moves up to `limit` rows of each pending table into the temporary tables rollup_moved and
-   * rollup_pages_moved (created by the fold), deleting them from the queue; returns the larger count.
+   * Moves up to `limit` rows of `queue` into the temporary table `into` (created by the fold), the
+   * named columns, deleting them from the queue; returns how many it moved.
    */
-  take(tx: Db, limit: number): Promise<number>;
+  take(tx: Db, queue: string, into: string, columns: string, limit: number): Promise<number>;
+}
+
+/** Both queues into their temporary tables; the larger count. */
+async function takeBoth(tx: Db, queue: RollupQueue, limit: number): Promise<number> {
+  const sessions = await queue.take(
+    tx,
+    'rollup_pending',
+    'rollup_moved',
+    'day, who, old_ms, new_ms, first_at, last_at',
+    limit,
+  );
+  const pages = await queue.take(
+    tx,
+    'rollup_pages_pending',
+    'rollup_pages_moved',
+    'day, url, sessions, engaged_ms',
+    limit,
+  );
+  return Math.max(sessions, pages);
 }
 
 /** Deltas per transaction, so a fold (after a big import too) holds its locks briefly. */
@@ -51,7 +70,7 @@ async function foldChunk(tx: Db, queue: RollupQueue, wait: boolean): Promise<num
       day INTEGER NOT NULL, who TEXT, old_ms BIGINT, new_ms BIGINT, first_at BIGINT, last_at BIGINT);
     CREATE TEMPORARY TABLE IF NOT EXISTS rollup_pages_moved (
       day INTEGER NOT NULL, url TEXT NOT NULL, sessions INTEGER NOT NULL, engaged_ms BIGINT NOT NULL)`);
-  const folded = await queue.take(tx, CHUNK);
+  const folded = await takeBoth(tx, queue, CHUNK);
   if (folded === 0) return 0;
   const d = tx.dialect;
   // People with a visitor-day that does not exist yet: their days are relinked once it does.

@@ -23,21 +23,5 @@ async function takeFrom(
 
 export const sqliteRollupQueue: RollupQueue = {
   lock: async () => true,
-  async take(tx, limit) {
-    const sessions = await takeFrom(
-      tx,
-      'rollup_pending',
-      'rollup_moved',
-      'day, who, old_ms, new_ms, first_at, last_at',
-      limit,
-    );
-    const pages = await takeFrom(
-      tx,
-      'rollup_pages_pending',
-      'rollup_pages_moved',
-      'day, url, sessions, engaged_ms',
-      limit,
-    );
-    return Math.max(sessions, pages);
-  },
+  take: takeFrom,
 };
