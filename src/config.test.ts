@@ -11,7 +11,7 @@ describe('loadConfig', () => {
     assert.equal(config.dataDir, '/srv/dwell/data');
     assert.equal(config.intervalMs, 15_000);
     assert.equal(config.timeoutMs, 1_800_000);
-    assert.equal(config.allowedOrigins, '*');
+    assert.equal(config.allowedOrigins, 'sites');
     assert.equal(config.legacyBeats, true);
     assert.equal(config.honorGpc, true);
     assert.equal(config.trustProxy, false);

@@ -2,6 +2,7 @@
 // validated at start. A bad value stops the start with a message naming each bad variable.
 
 import { dirname, resolve } from 'node:path';
+import { parseHostPattern } from './sites/index.ts';
 
 export type DatabaseTarget = { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string };
 
@@ -28,7 +29,17 @@ export interface Config {
   rateLimit: { sessions: RateLimitRule; beats: RateLimitRule } | null;
   /** Fastify's trustProxy: false, true, a hop count, or a list of addresses/CIDRs. */
   trustProxy: boolean | number | string[];
-  allowedOrigins: '*' | string[];
+  /**
+   * Origins allowed to call the ingest routes: `sites` (the default) asks the sites (each its own
+   * origins, or its hosts'), `*` any, or a fixed list for every site.
+   */
+  allowedOrigins: 'sites' | '*' | string[];
+  sites: {
+    /** DWELL_SITES=auto: a host no site claims gets a site of its own on first sight. */
+    auto: boolean;
+    /** The hosts of the site created at first start (DWELL_SITE_HOSTS). */
+    firstHosts: string[];
+  };
   legacyBeats: boolean;
   honorGpc: boolean;
   honorDnt: boolean;
@@ -148,12 +159,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
   else if (/^[0-9a-f.:/,\s]+$/.test(trustRaw)) trustProxy = list('DWELL_TRUST_PROXY');
   else fail('DWELL_TRUST_PROXY', 'off, on, a hop count, or comma-separated addresses/CIDRs', null);
 
-  const originsRaw = read('DWELL_ALLOWED_ORIGINS') ?? '*';
-  const allowedOrigins: Config['allowedOrigins'] = originsRaw === '*' ? '*' : list('DWELL_ALLOWED_ORIGINS');
-  if (allowedOrigins !== '*') {
+  const originsRaw = read('DWELL_ALLOWED_ORIGINS') ?? 'sites';
+  const allowedOrigins: Config['allowedOrigins'] =
+    originsRaw === '*' || originsRaw === 'sites' ? originsRaw : list('DWELL_ALLOWED_ORIGINS');
+  if (Array.isArray(allowedOrigins)) {
     for (const origin of allowedOrigins) {
       if (!/^https?:\/\/[^/]+$/.test(origin))
-        fail('DWELL_ALLOWED_ORIGINS', `* or origins like https://example.com (got ${origin})`, null);
+        fail('DWELL_ALLOWED_ORIGINS', `sites, * or origins like https://example.com (got ${origin})`, null);
     }
   }
 
@@ -183,6 +195,22 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
   const publicUrl = read('DWELL_PUBLIC_URL') ?? null;
   if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) fail('DWELL_PUBLIC_URL', 'an http(s):// URL', null);
 
+  const sitesMode = (read('DWELL_SITES') ?? 'off').toLowerCase();
+  if (sitesMode !== 'off' && sitesMode !== 'auto') fail('DWELL_SITES', 'off or auto', null);
+  const firstHosts = list('DWELL_SITE_HOSTS').map((h) => h.toLowerCase());
+  for (const host of firstHosts) {
+    try {
+      parseHostPattern(host);
+    } catch (error) {
+      fail('DWELL_SITE_HOSTS', (error as Error).message, null);
+    }
+  }
+  if (firstHosts.length === 0) {
+    firstHosts.push('localhost', '127.0.0.1');
+    const publicHost = publicUrl && URL.canParse(publicUrl) ? new URL(publicUrl).hostname : null;
+    if (publicHost && !firstHosts.includes(publicHost)) firstHosts.push(publicHost);
+  }
+
   const syncRaw = (read('DWELL_SQLITE_SYNC') ?? 'normal').toUpperCase();
   const sqliteSynchronous =
     syncRaw === 'FULL' || syncRaw === 'NORMAL'
@@ -208,6 +236,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     rateLimit,
     trustProxy,
     allowedOrigins,
+    sites: { auto: sitesMode === 'auto', firstHosts },
     legacyBeats: bool('DWELL_LEGACY_BEATS', true),
     honorGpc: bool('DWELL_HONOR_GPC', true),
     honorDnt: bool('DWELL_HONOR_DNT', false),

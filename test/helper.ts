@@ -13,6 +13,7 @@ import type { Store } from '../src/store/types.ts';
 import { createTestSchema, dropSchema } from './store/engines.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const TEST_SITE_HOSTS = 'site.test,example.com,localhost,127.0.0.1';
 
 /** A regular desktop Chrome user agent: isbot declines HeadlessChrome and curl. */
 export const BROWSER_UA =
@@ -44,6 +45,8 @@ export async function buildTestApp(
     NODE_ENV: 'test',
     DATABASE_URL: pg ? pg.url : `sqlite:${join(dir, 'dwell.db')}`,
     DWELL_ADMIN_TOKEN: ADMIN_TOKEN,
+    // The one site a test app starts with: the hosts the tests' pages use.
+    DWELL_SITE_HOSTS: TEST_SITE_HOSTS,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });

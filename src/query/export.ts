@@ -14,6 +14,8 @@ export async function* exportChunks(
   format: ExportFormat,
   timeoutMs: number,
   onRows?: (rows: number) => void,
+  /** The site's id, named on each NDJSON session as the sessions API does. */
+  siteId?: string,
 ): AsyncGenerator<string> {
   const now = await store.now();
   if (format === 'csv') yield csvHeader();
@@ -27,7 +29,9 @@ export async function* exportChunks(
   for await (const batch of store.exportSessions(filter, { pages: format === 'ndjson' })) {
     let chunk = '';
     if (format === 'csv') for (const session of batch) chunk += csvRow(session, now, timeoutMs);
-    else for (const session of batch) chunk += `${JSON.stringify(presentSession(session, now, timeoutMs))}\n`;
+    else
+      for (const session of batch)
+        chunk += `${JSON.stringify(presentSession(session, now, timeoutMs, siteId))}\n`;
     onRows?.(batch.length);
     yield chunk;
   }

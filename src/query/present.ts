@@ -24,6 +24,8 @@ export interface SessionView {
   visitorId: string | null;
   entryUrl: string | null;
   referrer: string | null;
+  /** The site's id, where the reader asked for one site. */
+  site?: string;
   pages: {
     url: string;
     engagedMs: number;
@@ -40,7 +42,12 @@ export interface SessionView {
 export const openSeconds = (s: Pick<SessionRecord, 'startedAt' | 'lastActivityAt'>) =>
   Math.floor(Math.max(0, s.lastActivityAt - s.startedAt) / 1000);
 
-export function presentSession(session: SessionRecord, now: number, timeoutMs: number): SessionView {
+export function presentSession(
+  session: SessionRecord,
+  now: number,
+  timeoutMs: number,
+  siteId?: string,
+): SessionView {
   return {
     id: session.id,
     status: sessionStatus(session, now, timeoutMs),
@@ -55,6 +62,7 @@ export function presentSession(session: SessionRecord, now: number, timeoutMs: n
     visitorId: session.visitorId,
     entryUrl: session.entryUrl,
     referrer: session.referrer,
+    ...(siteId === undefined ? {} : { site: siteId }),
     pages: session.pages.map((p) => ({
       url: p.url,
       engagedMs: p.engagedMs,

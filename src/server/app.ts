@@ -22,6 +22,7 @@ import { metricsPlugin } from './plugins/metrics.ts';
 import { continueOnlyWithinLimit, oversizedBodiesPlugin } from './plugins/oversized-bodies.ts';
 import { rateLimitsPlugin } from './plugins/rate-limits.ts';
 import { retentionPlugin } from './plugins/retention.ts';
+import { sitesPlugin } from './plugins/sites.ts';
 import { requestLogController } from './request-logging.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
@@ -29,6 +30,8 @@ import { demoRoutes } from './routes/demo.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { opsRoutes, type ReadinessCheck } from './routes/ops.ts';
 import { queryRoutes } from './routes/query.ts';
+import { shareRoutes } from './routes/share.ts';
+import { siteRoutes } from './routes/sites.ts';
 import { ErrorEnvelope } from './schemas/envelope.ts';
 import { VisitorKeys } from './visitor-keys.ts';
 
@@ -129,11 +132,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  await app.register(sitesPlugin, { config, store });
   const visitorKeys = new VisitorKeys(store);
   await app.register(async (ingest) => {
     // CORS only for the public ingest routes: the query API and the dashboard stay same-origin.
     await ingest.register(cors, {
-      origin: config.allowedOrigins === '*' ? '*' : [...config.allowedOrigins],
+      // By default each site says which origins may send it beats (site-directory.ts).
+      origin:
+        config.allowedOrigins === 'sites'
+          ? (origin, done) => done(null, origin === undefined || app.sites.originAllowed(origin))
+          : config.allowedOrigins === '*'
+            ? '*'
+            : [...config.allowedOrigins],
       methods: ['GET', 'POST', 'PATCH'],
       // The tracker honours Retry-After on 429/503, which a cross-origin script can read only if exposed.
       exposedHeaders: ['Retry-After'],
@@ -148,6 +158,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(opsRoutes, { store, checks });
   await app.register(assetRoutes, { publicDir: options.publicDir ?? DEFAULT_PUBLIC_DIR });
   await app.register(queryRoutes, { config, store, adminToken: options.adminToken });
+  await app.register(siteRoutes, { store, adminToken: options.adminToken });
+  await app.register(shareRoutes, { config, store, adminToken: options.adminToken });
   await app.register(dashboardRoutes, { publicDir: options.publicDir ?? DEFAULT_PUBLIC_DIR });
   if (config.demo) await app.register(demoRoutes);
   // The email gate and its cookie heartbeat exist only with a confidential folder (DWELL_GATE_DIR).

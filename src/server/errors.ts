@@ -18,7 +18,11 @@ export const errors = {
   invalidQuery: (detail: string) => new HttpError(400, 'INVALID_QUERY', detail),
   invalidParams: (detail: string) => new HttpError(400, 'INVALID_PARAMS', detail),
   unauthorized: () =>
-    new HttpError(401, 'UNAUTHORIZED', 'A valid admin token is required: Authorization: Bearer <token>.'),
+    new HttpError(
+      401,
+      'UNAUTHORIZED',
+      'A valid admin or site token is required: Authorization: Bearer <token>.',
+    ),
   forbidden: (message = 'This session cannot be credited with these credentials.') =>
     new HttpError(403, 'FORBIDDEN', message),
   sessionNotFound: () =>
@@ -28,6 +32,22 @@ export const errors = {
   invalidCursor: () =>
     new HttpError(400, 'INVALID_CURSOR', 'This cursor was not returned by this API; start again without it.'),
   invalidRange: (detail: string) => new HttpError(400, 'INVALID_QUERY', detail),
+  // Sites (API.md "Sites").
+  siteNotFound: () =>
+    new HttpError(404, 'SITE_NOT_FOUND', 'No site with this id can be read with these credentials.'),
+  siteRequired: (ids: string[]) =>
+    new HttpError(
+      400,
+      'SITE_REQUIRED',
+      `This Dwell has ${ids.length} sites: say which with site= (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}).`,
+    ),
+  siteConflict: (detail: string) => new HttpError(409, 'SITE_CONFLICT', detail),
+  adminOnly: () =>
+    new HttpError(403, 'ADMIN_ONLY', 'Only the admin token may do this; a site token reads its site only.'),
+  shareNotFound: () =>
+    new HttpError(404, 'SHARE_NOT_FOUND', 'This shared link does not exist or was revoked.'),
+  sharePassword: () =>
+    new HttpError(401, 'SHARE_PASSWORD', 'This shared link has a password: enter it to see the dashboard.'),
   // The email gate (API.md "Email-gated access").
   invalidEmail: () =>
     new HttpError(400, 'INVALID_EMAIL', 'Enter a valid email address, like name@example.com.'),

@@ -1,14 +1,18 @@
-// Query-string times and ranges of the query API: ISO-8601 date-times or dates (UTC), with the
+// Query-string times and ranges of the query API: ISO-8601 date-times or dates (days of the site's
+// time zone), with the
 // defaults and limits docs/query.md ("Query API") documents.
 
+import { dayStart, parseDayName } from '../sites/index.ts';
 import { errors } from './errors.ts';
 
 const DAY_MS = 86_400_000;
 const MAX_RANGE_DAYS = 3_660;
 
-export function parseTime(name: string, value: string | undefined): number | undefined {
+/** A date (`2026-11-01`) is the first instant of that day in `timeZone` (the site's). */
+export function parseTime(name: string, value: string | undefined, timeZone = 'UTC'): number | undefined {
   if (value === undefined) return undefined;
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Date.parse(value);
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(value) ? parseDayName(value) : null;
+  const ms = day !== null ? dayStart(day, timeZone) : Date.parse(value);
   if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
     throw errors.invalidRange(`querystring/${name} must be an ISO-8601 date or date-time, like 2026-11-01`);
   }
@@ -16,9 +20,13 @@ export function parseTime(name: string, value: string | undefined): number | und
 }
 
 /** from/to of the aggregate routes: default the last 30 days up to now; at most ten years. */
-export function parseRange(query: { from?: string; to?: string }, now: number): { from: number; to: number } {
-  const to = parseTime('to', query.to) ?? now;
-  const from = parseTime('from', query.from) ?? to - 30 * DAY_MS;
+export function parseRange(
+  query: { from?: string; to?: string },
+  now: number,
+  timeZone = 'UTC',
+): { from: number; to: number } {
+  const to = parseTime('to', query.to, timeZone) ?? now;
+  const from = parseTime('from', query.from, timeZone) ?? to - 30 * DAY_MS;
   if (from >= to) throw errors.invalidRange('querystring/from must be before to');
   if (to - from > MAX_RANGE_DAYS * DAY_MS)
     throw errors.invalidRange(`a range is at most ${MAX_RANGE_DAYS} days`);

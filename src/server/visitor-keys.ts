@@ -11,7 +11,12 @@ export class VisitorKeys {
 
   constructor(private readonly store: Store) {}
 
-  async keyFor(ip: string, userAgent: string, now: number): Promise<string> {
+  /**
+   * The key of a visitor of `site` today. The site is part of what is hashed, so one person gets
+   * unrelated keys on two sites (issue #23: the salt is per site in effect, no person is linked
+   * across sites) while one salt a day still serves them all.
+   */
+  async keyFor(site: string, ip: string, userAgent: string, now: number): Promise<string> {
     const day = new Date(now).toISOString().slice(0, 10);
     if (day !== this.day || !this.salt) {
       this.day = day;
@@ -24,6 +29,8 @@ export class VisitorKeys {
     const salt = await this.salt;
     return createHash('sha256')
       .update(salt)
+      .update(site)
+      .update('\0')
       .update(ip)
       .update('\0')
       .update(userAgent)

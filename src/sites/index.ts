@@ -12,6 +12,13 @@ export {
 export { registrableDomain } from './registrable-domain.ts';
 export { findHostConflicts, SiteResolver } from './resolve-site.ts';
 export {
+  parseNewSite,
+  parseSitePatch,
+  type SiteFields,
+  type SiteGateInput,
+  type SiteInput,
+} from './site-fields.ts';
+export {
   defaultOrigins,
   formatHostPattern,
   type HostPattern,

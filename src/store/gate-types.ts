@@ -28,6 +28,8 @@ export type LinkRedemption =
 /** An email session that ended (final beat, revocation, or expiry), for the "session ended" webhook. */
 export interface EndedGateSession {
   sessionId: string;
+  /** Its site's pk (the webhook names the site by its id). */
+  site: number;
   email: string;
   startedAt: number;
   lastActivityAt: number;

@@ -9,6 +9,11 @@ export interface Migration {
   name: string;
   /** Literal text, frozen once shipped (test/store/migrations-frozen.test.ts). */
   sql: string;
+  /**
+   * A data migration that SQL alone cannot write (sites from the registrable domains of stored
+   * URLs, which needs the public suffix list): run after `sql`, in the same transaction.
+   */
+  run?: (tx: Db, now: Sql) => Promise<void>;
 }
 
 /** The migrations not applied yet, in version order. */
@@ -37,7 +42,8 @@ export function runMigrations(
       applied.map((r) => Number(r.version)),
     );
     for (const migration of pending) {
-      await tx.exec(migration.sql);
+      if (migration.sql) await tx.exec(migration.sql);
+      await migration.run?.(tx, options.now());
       await tx.run(sql`INSERT INTO schema_migrations (version, name, applied_at)
         VALUES (${migration.version}, ${migration.name}, ${options.now()})`);
     }

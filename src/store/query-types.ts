@@ -3,10 +3,28 @@
 // Engine-neutral: one Store (store.ts) answers them the same on every engine.
 
 import type { Span } from '../accounting/spans.ts';
+import { localDay } from '../sites/index.ts';
 import type { PageTotal, SessionRecord } from './records.ts';
+
+/**
+ * The site a read is about: its key, and the time zone its days are counted in (the day a session
+ * counts on was fixed in that zone when it started; a range of instants becomes a range of days).
+ */
+export interface SiteScope {
+  pk: number;
+  timeZone: string;
+}
+
+/**
+ * The site a session is stored with when the writer names none: the first site a database gets
+ * (pk 1 on both engines). The server always names one; store-level tests and imports may not.
+ */
+export const FIRST_SITE: SiteScope = { pk: 1, timeZone: 'UTC' };
 
 /** Filters of the sessions list and the export; every field is optional. Times in epoch ms. */
 export interface SessionFilter {
+  /** One site's sessions (its pk); every site's when left out (the CLI's whole-database export). */
+  site?: number | undefined;
   email?: string | undefined;
   visitorId?: string | undefined;
   /** Sessions that credited time to this page (exact URL). */
@@ -38,8 +56,9 @@ export interface VisitorTotal {
   lastSeen: number;
 }
 
-/** Visitors of the UTC days that [from, to) touches, most recently seen first. */
+/** Visitors of one site on the days of its calendar that [from, to) touches, most recently seen first. */
 export interface VisitorQuery {
+  site: SiteScope;
   from: number;
   to: number;
   limit: number;
@@ -53,7 +72,12 @@ export interface VisitorList {
   nextCursor: string | null;
 }
 
+/**
+ * Stats of the days that [from, to) touches, in the site's calendar. Without a site: every site,
+ * each session on the day of its own site's calendar, the range read as UTC days.
+ */
 export interface StatsQuery {
+  site?: SiteScope | undefined;
   from: number;
   to: number;
   url?: string | undefined;
@@ -75,8 +99,9 @@ export interface Stats {
   byPage: { url: string; sessions: number; engagedMs: number }[];
 }
 
-/** The attention map of one page: sessions that started in the UTC days [from, to) touches. */
+/** The attention map of one page: sessions that started on the days [from, to) touches (as stats). */
 export interface PageSectionsQuery {
+  site?: SiteScope | undefined;
   url: string;
   from: number;
   to: number;
@@ -115,8 +140,16 @@ export interface LiveSession {
 
 /** A whole session with its pages and closed spans, as the demo seeder and imports write it. */
 export interface ImportedSession extends Omit<SessionRecord, 'lastSeq' | 'currentUrl' | 'pages'> {
+  /** Its site (the first site, on UTC days, when left out: as NewSession). */
+  site?: SiteScope | undefined;
   pages: PageTotal[];
   spans: Span[];
+}
+
+/** The site and day an imported session is stored with. */
+export function importedSiteDay(session: ImportedSession): { site: number; day: number } {
+  const site = session.site ?? FIRST_SITE;
+  return { site: site.pk, day: localDay(session.startedAt, site.timeZone) };
 }
 
 /** A pagination cursor that this store did not hand out (or that was altered). */
@@ -131,8 +164,8 @@ export interface QueryStore {
   getStats(query: StatsQuery): Promise<Stats>;
   /** Engaged time and reach per section of one page (issue #17, the attention map). */
   getPageSections(query: PageSectionsQuery): Promise<PageSections>;
-  /** Sessions not ended with activity at or after `since`, most recent first. */
-  listLiveSessions(since: number, limit: number): Promise<LiveSession[]>;
+  /** Sessions not ended with activity at or after `since`, most recent first (one site's, or all). */
+  listLiveSessions(since: number, limit: number, site?: number): Promise<LiveSession[]>;
   /**
    * Every session of the filter, oldest first, in batches of a few thousand (constant memory).
    * `pages: false` leaves each session's pages empty (the CSV export has no column for them).

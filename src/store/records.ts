@@ -40,6 +40,8 @@ export interface SessionRecord {
 }
 
 export interface SessionDetail extends SessionRecord {
+  /** The site it belongs to (its pk). */
+  site: number;
   /** Engaged spans in time order, the open one included. */
   timeline: Span[];
 }

@@ -23,6 +23,8 @@ export interface SessionColumns {
   beats: number;
   email: string | null;
   visitor_id: string | null;
+  /** Its site's pk (read where the reader needs it: the session detail). */
+  site?: number | string;
   entry_url: string | null;
   referrer: string | null;
   screen: string | null;
@@ -143,5 +145,5 @@ export function toSessionDetail(
       .filter((s) => s.url === p.url)
       .map((s) => ({ name: s.name, engagedMs: Number(s.engaged_ms) })),
   }));
-  return { ...toSessionRecord(raw, pageTotals), timeline };
+  return { ...toSessionRecord(raw, pageTotals), site: Number(raw.site ?? 0), timeline };
 }

@@ -24,6 +24,8 @@ import { listLiveSessions } from './queries/list-live-sessions.ts';
 import { listSessions } from './queries/list-sessions.ts';
 import { listVisitors } from './queries/list-visitors.ts';
 import { purgeSessions } from './queries/purge-sessions.ts';
+import * as siteAccess from './queries/site-access.ts';
+import * as sites from './queries/sites.ts';
 import { claimWebhooks, deleteWebhook, rescheduleWebhook } from './queries/webhook-outbox.ts';
 import type {
   ImportedSession,
@@ -32,6 +34,7 @@ import type {
   StatsQuery,
   VisitorQuery,
 } from './query-types.ts';
+import type { NewSite, SitePatch } from './site-types.ts';
 import { sql } from './sql.ts';
 import type { BeatInput, BeatResult, FoldedBeat, NewSession, SessionRecord, Store } from './types.ts';
 
@@ -198,8 +201,8 @@ export class EngineStore<E extends Engine = Engine> implements Store {
   getPageSections(query: PageSectionsQuery) {
     return this.read('rows', () => getPageSections(this.port.db, query));
   }
-  listLiveSessions(since: number, limit: number) {
-    return this.read('rows', () => listLiveSessions(this.port.db, since, limit));
+  listLiveSessions(since: number, limit: number, site?: number) {
+    return this.read('rows', () => listLiveSessions(this.port.db, since, limit, site));
   }
   async *exportSessions(
     filter: SessionFilter,
@@ -268,6 +271,64 @@ export class EngineStore<E extends Engine = Engine> implements Store {
   }
   rescheduleWebhook(id: string, attempt: number, retryAt: number, error: string) {
     return this.guard(() => rescheduleWebhook(this.port.db, id, attempt, retryAt, error));
+  }
+
+  // Sites (SiteStore): small tables, read through the server's cache of them.
+
+  listSites() {
+    return this.guard(() => sites.listSites(this.port.db));
+  }
+  siteVersion() {
+    return this.guard(() => sites.siteVersion(this.port.db));
+  }
+  createSite(site: NewSite, now: number) {
+    return this.guard(() => sites.createSite(this.port.db, site, now));
+  }
+  async updateSite(id: string, patch: SitePatch, now: number) {
+    // Folded first: a new time zone moves sessions between days, and pending beats should move too.
+    if (patch.timeZone !== undefined) await this.fold();
+    return this.guard(() => sites.updateSite(this.port.db, id, patch, now));
+  }
+  async deleteSite(id: string) {
+    await this.foldRollups();
+    this.directory.clear();
+    return this.guard(() => sites.deleteSite(this.port.db, id));
+  }
+  countSiteSessions(site: number) {
+    return this.read('rows', () => sites.countSiteSessions(this.port.db, site));
+  }
+  createSiteToken(token: { id: string; site: number; name: string; tokenHash: Buffer }, now: number) {
+    return this.guard(() => siteAccess.createSiteToken(this.port.db, token, now));
+  }
+  listSiteTokens(site: number) {
+    return this.guard(() => siteAccess.listSiteTokens(this.port.db, site));
+  }
+  revokeSiteToken(site: number, id: string) {
+    return this.guard(() => siteAccess.revokeSiteToken(this.port.db, site, id));
+  }
+  useSiteToken(tokenHash: Buffer, now: number) {
+    return this.guard(() => siteAccess.useSiteToken(this.port.db, tokenHash, now));
+  }
+  createShareLink(
+    link: { id: string; site: number; name: string; secretHash: Buffer; passwordHash: string | null },
+    now: number,
+  ) {
+    return this.guard(() => siteAccess.createShareLink(this.port.db, link, now));
+  }
+  listShareLinks(site: number) {
+    return this.guard(() => siteAccess.listShareLinks(this.port.db, site));
+  }
+  revokeShareLink(site: number, id: string) {
+    return this.guard(() => siteAccess.revokeShareLink(this.port.db, site, id));
+  }
+  useShareLink(secretHash: Buffer, now: number) {
+    return this.guard(() => siteAccess.useShareLink(this.port.db, secretHash, now));
+  }
+  recordDeclinedHost(host: string, count: number, now: number) {
+    return this.guard(() => siteAccess.recordDeclinedHost(this.port.db, host, count, now));
+  }
+  listDeclinedHosts(since: number, limit: number) {
+    return this.guard(() => siteAccess.listDeclinedHosts(this.port.db, since, limit));
   }
 
   // Life cycle.

@@ -4,12 +4,18 @@
 
 import type { Beat } from '../accounting/credit-beat.ts';
 import type { GateStore } from './gate-types.ts';
-import type { QueryStore } from './query-types.ts';
+import type { QueryStore, SiteScope } from './query-types.ts';
 import type { SectionTime, SessionDetail } from './records.ts';
+import type { SiteStore } from './site-types.ts';
 
 export type { PageTotal, SectionTime, SessionDetail, SessionRecord } from './records.ts';
 
 export interface NewSession {
+  /**
+   * The site it belongs to, whose calendar gives the day it counts on. Left out by store-level
+   * tests only: FIRST_SITE (the server always decides a site first).
+   */
+  site?: SiteScope | undefined;
   /** Public, unguessable id (≥ 122 random bits). */
   id: string;
   /** SHA-256 of the beat token; null for sessions that beat by cookie only (the gate). */
@@ -57,7 +63,7 @@ export interface FoldedBeat {
   duplicate: boolean;
 }
 
-export interface Store extends GateStore, QueryStore {
+export interface Store extends GateStore, QueryStore, SiteStore {
   readonly engine: 'sqlite' | 'postgres';
   /** The store's clock (the database's for PostgreSQL), in epoch ms. */
   now(): Promise<number>;

@@ -130,4 +130,39 @@ describe('API client', () => {
       for await (const _ of wrong.live()) break;
     }, /UNAUTHORIZED|Unauthorized|admin/i);
   });
+
+  it('manages sites, tokens and links, and a client with a site token reads that site only', async () => {
+    const created = await client.sites.create({ hosts: ['client.test'], timeZone: 'Europe/Paris' });
+    assert.equal(created.id, 'client.test');
+    assert.deepEqual(
+      (await client.sites.list()).map((s) => s.id),
+      ['site.test', 'client.test'],
+    );
+    // Two sites now: a call must say which.
+    await assert.rejects(client.stats(range), (error: unknown) => {
+      return error instanceof DwellApiError && error.code === 'SITE_REQUIRED' && error.status === 400;
+    });
+    const scoped = createClient({ url: server.url, token: ADMIN_TOKEN, site: 'site.test' });
+    assert.equal((await scoped.stats(range)).sessions, SESSIONS);
+    const { token, id } = await client.sites.createToken('client.test', { name: 'reader' });
+    const reader = createClient({ url: server.url, token });
+    assert.equal((await reader.stats(range)).sessions, 0);
+    await assert.rejects(reader.stats({ ...range, site: 'site.test' }), (error: unknown) => {
+      return error instanceof DwellApiError && error.code === 'SITE_NOT_FOUND';
+    });
+    assert.deepEqual(
+      (await client.sites.tokens('client.test')).map((t) => t.name),
+      ['reader'],
+    );
+    await client.sites.revokeToken('client.test', id);
+    await assert.rejects(
+      reader.stats(range),
+      (error: unknown) => error instanceof DwellApiError && error.status === 401,
+    );
+    const link = await client.sites.createLink('client.test', { name: 'board' });
+    assert.match(link.url, /^\/share\/[A-Za-z0-9_-]{20,}$/);
+    assert.equal((await client.sites.links('client.test')).length, 1);
+    await client.sites.revokeLink('client.test', link.id);
+    assert.deepEqual(await client.sites.remove('client.test'), { id: 'client.test', sessions: 0 });
+  });
 });

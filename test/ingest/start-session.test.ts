@@ -162,15 +162,39 @@ describe('POST /api/v1/analytics/session', () => {
     }
   });
 
-  it('allows CORS from any origin by default and only from DWELL_ALLOWED_ORIGINS when set', async () => {
-    const open = await buildTestApp();
+  it("allows CORS from the sites' own origins by default, from any with *, and only from DWELL_ALLOWED_ORIGINS when set", async () => {
+    const sites = await buildTestApp();
+    const open = await buildTestApp({ DWELL_ALLOWED_ORIGINS: '*' });
     const strict = await buildTestApp({ DWELL_ALLOWED_ORIGINS: 'https://good.test' });
     try {
-      const any = await open.app.inject({
-        method: 'POST',
-        url: '/api/v1/analytics/session',
-        headers: { ...browser, origin: 'https://x.test' },
-      });
+      const start = (app: typeof sites, origin: string) =>
+        app.app.inject({ method: 'POST', url: '/api/v1/analytics/session', headers: { ...browser, origin } });
+      // The test site's hosts: site.test over https, localhost over http on any port.
+      assert.equal(
+        (await start(sites, 'https://site.test')).headers['access-control-allow-origin'],
+        'https://site.test',
+      );
+      assert.equal(
+        (await start(sites, 'http://localhost:5173')).headers['access-control-allow-origin'],
+        'http://localhost:5173',
+      );
+      assert.equal(
+        (await start(sites, 'http://site.test')).headers['access-control-allow-origin'],
+        undefined,
+      );
+      assert.equal((await start(sites, 'https://x.test')).headers['access-control-allow-origin'], undefined);
+      // A site with origins of its own allows those only.
+      await sites.store.updateSite('site.test', { origins: ['https://cdn.site.test'] }, Date.now());
+      await sites.app.sites.reload();
+      assert.equal(
+        (await start(sites, 'https://cdn.site.test')).headers['access-control-allow-origin'],
+        'https://cdn.site.test',
+      );
+      assert.equal(
+        (await start(sites, 'https://site.test')).headers['access-control-allow-origin'],
+        undefined,
+      );
+      const any = await start(open, 'https://x.test');
       assert.equal(any.headers['access-control-allow-origin'], '*');
       const good = await strict.app.inject({
         method: 'POST',
@@ -192,6 +216,7 @@ describe('POST /api/v1/analytics/session', () => {
       assert.equal(preflight.statusCode, 204);
       assert.match(String(preflight.headers['access-control-allow-methods']), /PATCH/);
     } finally {
+      await sites.close();
       await open.close();
       await strict.close();
     }

@@ -21,6 +21,9 @@ const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
     8: '3c008bd55afb5d97',
     10: 'dfe64c1dc68806c6',
     11: '41ece8712ba5302a',
+    12: 'dff9e6d83df52a87',
+    13: 'e3b0c44298fc1c14',
+    14: '4447d1c7574eebce',
   },
   postgres: {
     1: '0323294065512e1f',
@@ -31,6 +34,9 @@ const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
     6: '4bd41d7012a9c4b9',
     7: '5156d83583396f49',
     8: '3c008bd55afb5d97',
+    12: '96307a047af4fb13',
+    13: 'e3b0c44298fc1c14',
+    14: '8ddca91a3809e2e8',
   },
 };
 

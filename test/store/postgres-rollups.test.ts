@@ -186,13 +186,26 @@ describe('PostgreSQL rollups', { skip: await postgresSkipReason() }, () => {
   it('are built by migration 5 from the sessions a database already holds', async () => {
     // The same sessions written before migration 5 (no rollups yet) and after it (kept by deltas).
     const now = Date.UTC(2026, 10, 20, 12);
-    const write = async (db: pg.ClientBase | pg.Pool) => {
+    // Sessions without a URL: the upgrade puts them in the one site it makes (pk 1, UTC days), so
+    // the fresh schema's rows say the same site and day.
+    const write = async (db: pg.ClientBase | pg.Pool, withSite = false) => {
       for (let i = 0; i < 40; i++) {
         const startedAt = now - (i % 4) * DAY - i * 60_000;
+        const values = [
+          `m${i}`,
+          startedAt,
+          startedAt + 90_000,
+          1_000 * i,
+          i % 5 === 0 ? 'a@x.test' : null,
+          `v${i % 7}`,
+        ];
         const { rows } = await db.query<{ pk: number }>(
-          `INSERT INTO sessions (id, started_at, last_activity_at, engaged_ms, email, visitor_id)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING pk`,
-          [`m${i}`, startedAt, startedAt + 90_000, 1_000 * i, i % 5 === 0 ? 'a@x.test' : null, `v${i % 7}`],
+          withSite
+            ? `INSERT INTO sessions (id, started_at, last_activity_at, engaged_ms, email, visitor_id, site, day)
+               VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING pk`
+            : `INSERT INTO sessions (id, started_at, last_activity_at, engaged_ms, email, visitor_id)
+               VALUES ($1, $2, $3, $4, $5, $6) RETURNING pk`,
+          withSite ? [...values, Math.floor(startedAt / DAY)] : values,
         );
         await db.query(
           `INSERT INTO session_pages (session_pk, url, engaged_ms) VALUES ($1, '/a', $2), ($1, $3, 500)`,
@@ -223,7 +236,7 @@ describe('PostgreSQL rollups', { skip: await postgresSkipReason() }, () => {
       stores.push(upgraded, fresh);
       await upgraded.migrate();
       await fresh.migrate();
-      await write(fresh.pool);
+      await write(fresh.pool, true);
       await fresh.foldRollups();
       const rollups = async (store: PostgresStore) => {
         const c = await store.pool.connect();

@@ -178,7 +178,12 @@ for (const engine of await engines()) {
     it(
       'lists visitors most recent first, counting overlapping sessions of one person once',
       withFixture(async (store) => {
-        const list = await store.listVisitors({ from: D, to: D + 2 * DAY, limit: 10 });
+        const list = await store.listVisitors({
+          site: { pk: 1, timeZone: 'UTC' },
+          from: D,
+          to: D + 2 * DAY,
+          limit: 10,
+        });
         assert.equal(list.total, 3);
         assert.equal(list.nextCursor, null);
         assert.deepEqual(list.items, [
@@ -211,15 +216,37 @@ for (const engine of await engines()) {
         const paged: (string | null)[] = [];
         let cursor: string | undefined;
         do {
-          const page = await store.listVisitors({ from: D, to: D + 2 * DAY, limit: 1, cursor });
+          const page = await store.listVisitors({
+            site: { pk: 1, timeZone: 'UTC' },
+            from: D,
+            to: D + 2 * DAY,
+            limit: 1,
+            cursor,
+          });
           assert.equal(page.total, 3);
           paged.push(...page.items.map((v) => v.email ?? v.visitorId));
           cursor = page.nextCursor ?? undefined;
         } while (cursor !== undefined);
         assert.deepEqual(paged, ['vc', 'vb', 'a@x.test']);
-        assert.equal((await store.listVisitors({ from: D + DAY, to: D + 2 * DAY, limit: 10 })).total, 1);
+        assert.equal(
+          (
+            await store.listVisitors({
+              site: { pk: 1, timeZone: 'UTC' },
+              from: D + DAY,
+              to: D + 2 * DAY,
+              limit: 10,
+            })
+          ).total,
+          1,
+        );
         await assert.rejects(
-          store.listVisitors({ from: D, to: D + DAY, limit: 1, cursor: 'eA' }),
+          store.listVisitors({
+            site: { pk: 1, timeZone: 'UTC' },
+            from: D,
+            to: D + DAY,
+            limit: 1,
+            cursor: 'eA',
+          }),
           InvalidCursorError,
         );
       }),
@@ -464,7 +491,12 @@ for (const engine of await engines()) {
         assert.equal(stats.visitors, 2);
         assert.equal(stats.engagedMs.total, 900);
         assert.deepEqual(stats.byPage, [{ url: '/x', sessions: 3, engagedMs: 900 }]);
-        const list = await store.listVisitors({ from: now - DAY, to: now + 1, limit: 10 });
+        const list = await store.listVisitors({
+          site: { pk: 1, timeZone: 'UTC' },
+          from: now - DAY,
+          to: now + 1,
+          limit: 10,
+        });
         assert.equal(list.total, 2);
         const twoTabs = list.items.find((v) => v.visitorId === 'two-tabs');
         assert.equal(twoTabs?.sessions, 2);

@@ -1,7 +1,8 @@
 // A database written by an earlier version keeps every number after the upgrade. The fixture was
 // written by Dwell at d4715af (SQLite at migration 10, its rollups keyed by a visitor number), with
 // that version's answers beside it (test/fixtures/upgrade/write-v10.mts): today's code migrates the
-// file (migration 11 rebuilds the rollups in the shared schema) and must answer the same.
+// file (migration 11 rebuilds the rollups in the shared schema, 12–14 key them by site) and must
+// answer the same.
 
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,12 +25,19 @@ describe('upgrading a SQLite database written at migration 10', () => {
     try {
       await store.migrate();
       const version = store.db.prepare('SELECT max(version) FROM schema_migrations').pluck().get();
-      assert.equal(version, 11, 'the file was migrated');
+      assert.equal(version, 14, 'the file was migrated');
+      // Its sessions' URLs are bare paths: every one goes to the one site the upgrade makes.
+      const [site, ...others] = await store.listSites();
+      assert.equal(others.length, 0);
       const range = { from: START - 30 * DAY, to: START + 30 * DAY };
       const after = {
         stats: await store.getStats(range),
         statsOfPage: await store.getStats({ ...range, url: '/pricing' }),
-        visitors: await store.listVisitors({ ...range, limit: 1000 }),
+        visitors: await store.listVisitors({
+          site: { pk: site!.pk, timeZone: 'UTC' },
+          ...range,
+          limit: 1000,
+        }),
         sections: await store.getPageSections({ ...range, url: '/docs/intro' }),
         export: [] as unknown[],
       };

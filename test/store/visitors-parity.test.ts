@@ -81,7 +81,11 @@ describe('visitors list on both engines', async () => {
             try {
               await opened.store.importSessions(sessions.map(toImported));
               const range = { from: D + fromDay * DAY, to: D + (fromDay + days) * DAY, limit };
-              answers.push(await allPages((cursor) => opened.store.listVisitors({ ...range, cursor })));
+              answers.push(
+                await allPages((cursor) =>
+                  opened.store.listVisitors({ site: { pk: 1, timeZone: 'UTC' }, ...range, cursor }),
+                ),
+              );
             } finally {
               await opened.dispose();
             }

@@ -33,6 +33,7 @@ export const trackerOptions = ({
   grace,
   debug,
   sessionCookie,
+  site,
 }: ComponentProps): Options => ({
   api,
   idle,
@@ -40,4 +41,5 @@ export const trackerOptions = ({
   grace,
   debug,
   sessionCookie,
+  site,
 });

@@ -9,11 +9,11 @@ import { type ComponentProps, startLater, trackerOptions } from './later.ts';
 export type DwellProps = ComponentProps;
 
 export function Dwell(props: DwellProps): null {
-  const { api, idle, mouse, grace, debug, sessionCookie } = props;
+  const { api, idle, mouse, grace, debug, sessionCookie, site } = props;
   // Unmounting stops tracking (the time so far leaves as a final beat); new options restart it.
   useEffect(
-    () => startLater(trackerOptions({ api, idle, mouse, grace, debug, sessionCookie })),
-    [api, idle, mouse, grace, debug, sessionCookie],
+    () => startLater(trackerOptions({ api, idle, mouse, grace, debug, sessionCookie, site })),
+    [api, idle, mouse, grace, debug, sessionCookie, site],
   );
   return null;
 }

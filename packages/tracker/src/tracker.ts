@@ -30,6 +30,8 @@ export interface Options {
   debug?: boolean | string | undefined;
   /** The gate's session cookie (default session_record_id); where it is present the tracker continues that session. */
   sessionCookie?: string | undefined;
+  /** The site's id (data-site), where one script serves several sites' hosts; else the page's URL decides. */
+  site?: string | undefined;
 }
 
 /**
@@ -78,6 +80,8 @@ interface Session {
 
 export const doc = document;
 let api: string;
+/** The site's id from data-site, sent with a session's start. */
+let site: string | undefined;
 /** Quiet-stretch cut-offs in ms (Options.idle, Options.mouse, Options.grace; grace ≤ mouse ≤ idle); Infinity when off. */
 let idle: number;
 let mouse: number;
@@ -218,7 +222,7 @@ const send = async (): Promise<void> => {
   try {
     answer = await post(
       id ? beatPath() : '/api/v1/analytics/session',
-      beat ? beatBody(beat) : JSON.stringify({ url, referrer: doc.referrer }),
+      beat ? beatBody(beat) : JSON.stringify({ site, url, referrer: doc.referrer }),
     );
     if (!id) Object.assign(session, (await answer.json()).data);
   } catch {}
@@ -399,6 +403,7 @@ export const start = (options: Options = {}): (() => void) => {
       mouse = Math.min(+(options.mouse ?? idle) || Infinity, idle);
       grace = Math.min(+(options.grace ?? 30_000) || Infinity, mouse);
       debug = options.debug ?? false;
+      site = options.site;
       // A missing key, unreadable storage or bad JSON throws: whatever was read so far stands.
       try {
         session = JSON.parse(sessionStorage.dwell);

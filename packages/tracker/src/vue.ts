@@ -14,6 +14,7 @@ export const Dwell = defineComponent({
     // A bare `debug` attribute turns it on; absent, Vue gives false, the tracker's default.
     debug: { type: [Boolean, String] as PropType<boolean | string>, default: false },
     sessionCookie: String,
+    site: String,
     interval: Number,
   },
   setup(props) {

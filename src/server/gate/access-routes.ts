@@ -16,7 +16,7 @@ import {
   VerifyAccessBody,
 } from '../schemas/gate.ts';
 import { checkSameOrigin, type GateContext, isFormPost, sendPage, siteOrigin } from './context.ts';
-import { grantAccess } from './grant-access.ts';
+import { gateSite, grantAccess } from './grant-access.ts';
 import { accessFormPage, checkInboxPage, confirmLinkPage, linkErrorPage } from './pages.ts';
 import { safeNext } from './safe-next.ts';
 
@@ -71,12 +71,14 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ ctx: GateContext }> = asy
         if (!isValidEmail(email)) throw errors.invalidEmail();
         const waitEmail = await ctx.limits?.perEmail.hit(email);
         if (waitEmail) throw errors.rateLimited(waitEmail);
-        if (!isAllowed(email, config.gate.allow)) {
+        // The gated page's site may set its own allow-list and verification (API.md "Sites").
+        const gate = (await gateSite(request, `${siteOrigin(config, request)}${next}`)).settings.gate ?? {};
+        if (!isAllowed(email, gate.allow ?? config.gate.allow)) {
           request.log.info({ who: emailRef(email) }, 'gate refused: not on DWELL_GATE_ALLOW');
           throw errors.emailNotAllowed();
         }
 
-        if (verify) {
+        if ((gate.verify ?? config.gate.verify) === 'link') {
           const expiresAt = now + config.gate.linkTtlMs;
           const token = randomBytes(32).toString('base64url');
           await store.createGateLink({ tokenHash: hashLinkToken(token), email, next, expiresAt }, now);

@@ -3,6 +3,7 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { emailRef } from '../../gate/email.ts';
+import type { SiteRecord } from '../../store/site-types.ts';
 import { newSessionId } from '../session-id.ts';
 import type { AccessGrant } from './access-cookie.ts';
 import { type GateContext, siteOrigin } from './context.ts';
@@ -17,7 +18,9 @@ export async function grantAccess(
   const { store, config } = ctx;
   const sessionId = newSessionId();
   const entryUrl = `${siteOrigin(config, request)}${next}`;
+  const site = await gateSite(request, entryUrl);
   const { startedAt } = await store.createSession({
+    site,
     id: sessionId,
     tokenHash: null,
     cookieOnly: true,
@@ -33,6 +36,7 @@ export async function grantAccess(
   // The announcement joins the outbox only if this is the email's first visit, in the same
   // transaction as the grant.
   const announce = ctx.webhooks?.message('gate.first_visit', {
+    site: site.id,
     email,
     sessionId,
     entryUrl,
@@ -43,4 +47,13 @@ export async function grantAccess(
   request.log.info({ who: emailRef(email), firstVisit }, 'gate access granted');
   if (firstVisit) ctx.webhooks?.deliverSoon();
   return grant;
+}
+
+/**
+ * The site a gated page belongs to: the one claiming its URL (the host Dwell serves it on), else the
+ * first site, which the server's own hosts belong to on a fresh install.
+ */
+export async function gateSite(request: FastifyRequest, entryUrl: string): Promise<SiteRecord> {
+  const decision = await request.server.sites.decide({ url: entryUrl });
+  return decision.site ?? request.server.sites.list()[0]!;
 }

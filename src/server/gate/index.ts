@@ -53,7 +53,9 @@ export const gatePlugin: FastifyPluginAsync<GateOptions> = async (app, { config,
   const webhooks = config.webhookUrl
     ? new Webhooks({ url: config.webhookUrl, secret: webhookSecret(config, app), store, log: app.log })
     : null;
-  const sessionEnds = webhooks ? new SessionEnds(store, webhooks, config.timeoutMs, app.log) : null;
+  const sessionEnds = webhooks
+    ? new SessionEnds(store, webhooks, config.timeoutMs, app.log, (pk) => app.sites.getByPk(pk)?.id)
+    : null;
   const limitStore = (prefix: string) => sharedLimits?.limitStore(prefix) ?? new InProcessLimitStore();
   const ctx: GateContext = {
     config,

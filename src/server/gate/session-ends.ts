@@ -19,6 +19,8 @@ export class SessionEnds {
     private readonly webhooks: Webhooks,
     private readonly timeoutMs: number,
     private readonly log: FastifyBaseLogger,
+    /** A site's id from its pk (the instance's site directory). */
+    private readonly siteId: (pk: number) => string | undefined = () => undefined,
   ) {}
 
   /** Sweeps every timeout/4 (at least 250 ms, at most a minute): announcements lag expiry by that. */
@@ -53,7 +55,8 @@ export class SessionEnds {
       const ended = await this.store.claimEndedGateSessions({
         now: await this.store.now(),
         timeoutMs: this.timeoutMs,
-        announce: (session) => this.webhooks.message('gate.session_ended', endedPayload(session)),
+        announce: (session) =>
+          this.webhooks.message('gate.session_ended', endedPayload(session, this.siteId(session.site))),
       });
       if (ended.length > 0) this.webhooks.deliverSoon();
     } catch (error) {
@@ -62,9 +65,10 @@ export class SessionEnds {
   }
 }
 
-function endedPayload(session: EndedGateSession) {
+function endedPayload(session: EndedGateSession, site: string | undefined) {
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
+    site: site ?? null,
     email: session.email,
     sessionId: session.sessionId,
     reason: session.endedAt === null ? 'expired' : 'ended',

@@ -40,6 +40,9 @@ export const dashboardRoutes: FastifyPluginAsync<{ publicDir: string }> = async 
     reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
   app.get('/dashboard', { schema: { hide: true } }, serve);
   app.get('/dashboard/', { schema: { hide: true } }, serve);
+  // A shared link's read-only view (routes/share.ts): the same page, which reads its data from the
+  // link's API instead of the query API.
+  app.get('/share/:secret', { schema: { hide: true } }, serve);
   const files: [Asset | null, string][] = [
     [js, 'app.{hash}.js'],
     [css, 'app.{hash}.css'],

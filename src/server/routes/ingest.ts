@@ -54,11 +54,24 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<IngestOptions> = async (
         return reply.code(201).send({ success: true, data: { id: null, reason: declined } });
       }
       const body = request.body ?? {};
+      const decision = await app.sites.decide({
+        site: body.site,
+        url: body.url,
+        origin: header(request.headers.origin),
+        referer: header(request.headers.referer),
+      });
+      if (decision.site === null) {
+        app.metrics.sessionsDeclined.inc({ reason: decision.reason });
+        if (decision.host !== null) app.declinedHosts.note(decision.host, Date.now());
+        return reply.code(201).send({ success: true, data: { id: null, reason: decision.reason } });
+      }
+      const site = decision.site;
       const now = await store.now();
-      const visitorId = body.visitorId ?? (await visitorKeys.keyFor(request.ip, userAgent, now));
+      const visitorId = body.visitorId ?? (await visitorKeys.keyFor(site.id, request.ip, userAgent, now));
       const id = newSessionId(now);
       const token = randomBytes(24).toString('base64url');
       await store.createSession({
+        site,
         id,
         tokenHash: hashToken(token),
         email: null,
@@ -121,6 +134,8 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<IngestOptions> = async (
   app.patch('/api/v1/analytics/session/:id/heartbeat', beatRoute, heartbeat);
   app.post('/api/v1/analytics/session/:id/heartbeat', beatRoute, heartbeat);
 };
+
+const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 function declineReason(
   config: Readonly<Config>,

@@ -7,6 +7,7 @@ import type { Config } from '../../config.ts';
 import { exportChunks } from '../../query/export.ts';
 import type { SessionFilter } from '../../store/query-types.ts';
 import type { Store } from '../../store/types.ts';
+import { siteToRead } from '../plugins/read-access.ts';
 import { parseTime } from '../query-params.ts';
 import { failures } from '../schemas/envelope.ts';
 import { ExportQuery } from '../schemas/query.ts';
@@ -47,14 +48,18 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ config: Readonly<Config>;
     },
     async (request, reply) => {
       const q = request.query;
+      const site = siteToRead(request, q.site);
       const filter: SessionFilter = {
-        from: parseTime('from', q.from),
-        to: parseTime('to', q.to),
+        site: site.pk,
+        from: parseTime('from', q.from, site.timeZone),
+        to: parseTime('to', q.to, site.timeZone),
         email: q.email,
         url: q.url,
       };
       const csv = q.format === 'csv';
-      const stream = Readable.from(exportChunks(store, filter, q.format, config.timeoutMs));
+      const stream = Readable.from(
+        exportChunks(store, filter, q.format, config.timeoutMs, undefined, site.id),
+      );
       stream.on('error', (error) => request.log.warn({ err: error }, 'export stopped'));
       return reply
         .type(csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')

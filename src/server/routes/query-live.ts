@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import type { Config } from '../../config.ts';
 import { presentLive } from '../../query/present.ts';
 import type { Store } from '../../store/types.ts';
+import { siteToRead } from '../plugins/read-access.ts';
 import { failures } from '../schemas/envelope.ts';
 import { LiveQuery } from '../schemas/query.ts';
 
@@ -49,12 +50,13 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ config: Readonly<Config>; s
               },
             },
           },
-          ...failures(400, 401),
+          ...failures(400, 401, 404),
         },
       },
     },
     async (request, reply) => {
       const limit = request.query.limit;
+      const site = siteToRead(request, request.query.site);
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -73,7 +75,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ config: Readonly<Config>; s
         if (closed) return;
         try {
           const now = await store.now();
-          const sessions = await store.listLiveSessions(now - windowMs, limit);
+          const sessions = await store.listLiveSessions(now - windowMs, limit, site.pk);
           const body = JSON.stringify({ count: sessions.length, sessions: sessions.map(presentLive) });
           if (body === last) return;
           last = body;

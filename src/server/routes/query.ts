@@ -8,7 +8,7 @@ import { presentSession, presentSpan, presentVisitor } from '../../query/present
 import { InvalidCursorError } from '../../store/query-types.ts';
 import type { Store } from '../../store/types.ts';
 import { errors } from '../errors.ts';
-import { requireAdmin } from '../plugins/admin-auth.ts';
+import { requireReader, siteToRead } from '../plugins/read-access.ts';
 import { parseRange, parseTime } from '../query-params.ts';
 import { failures, Ok } from '../schemas/envelope.ts';
 import {
@@ -36,7 +36,7 @@ const security = [{ admin: [] }];
 
 export const queryRoutes: FastifyPluginAsyncTypebox<QueryRoutesOptions> = async (app, options) => {
   const { config, store } = options;
-  requireAdmin(app, options.adminToken);
+  requireReader(app, options.adminToken, store);
   const cursorErrors = (error: unknown): never => {
     throw error instanceof InvalidCursorError ? errors.invalidCursor() : error;
   };
@@ -50,20 +50,22 @@ export const queryRoutes: FastifyPluginAsyncTypebox<QueryRoutesOptions> = async 
         description: 'Every filter combines with AND. Pass `nextCursor` back as `cursor` for the next page.',
         security,
         querystring: SessionsQuery,
-        response: { 200: Ok(SessionList), ...failures(400, 401, 503) },
+        response: { 200: Ok(SessionList), ...failures(400, 401, 404, 503) },
       },
     },
     async (request) => {
       const q = request.query;
+      const site = siteToRead(request, q.site);
       const now = await store.now();
       const page = await store
         .listSessions(
           {
+            site: site.pk,
             email: q.email,
             visitorId: q.visitorId,
             url: q.url,
-            from: parseTime('from', q.from),
-            to: parseTime('to', q.to),
+            from: parseTime('from', q.from, site.timeZone),
+            to: parseTime('to', q.to, site.timeZone),
             status: q.status,
             now,
             timeoutMs: config.timeoutMs,
@@ -75,7 +77,7 @@ export const queryRoutes: FastifyPluginAsyncTypebox<QueryRoutesOptions> = async 
       return {
         success: true as const,
         data: {
-          items: page.items.map((s) => presentSession(s, now, config.timeoutMs)),
+          items: page.items.map((s) => presentSession(s, now, config.timeoutMs, site.id)),
           nextCursor: page.nextCursor,
         },
       };
@@ -95,12 +97,15 @@ export const queryRoutes: FastifyPluginAsyncTypebox<QueryRoutesOptions> = async 
     },
     async (request) => {
       const session = await store.getSession(request.params.id);
-      if (!session) throw errors.sessionNotFound();
+      const site = session && request.server.sites.getByPk(session.site);
+      // A site token sees its own site's sessions only; another's is as if it did not exist.
+      const readable = request.reader.kind === 'admin' || request.reader.site === session?.site;
+      if (!session || !readable) throw errors.sessionNotFound();
       const now = await store.now();
       return {
         success: true as const,
         data: {
-          ...presentSession(session, now, config.timeoutMs),
+          ...presentSession(session, now, config.timeoutMs, site?.id),
           timeline: session.timeline.map(presentSpan),
         },
       };
@@ -114,16 +119,17 @@ export const queryRoutes: FastifyPluginAsyncTypebox<QueryRoutesOptions> = async 
         tags: ['query'],
         summary: 'People (email, else visitor key), most recently seen first',
         description:
-          'Counts the UTC days that [from, to) touches. Engaged time of overlapping sessions (two tabs at once) is counted once.',
+          "Counts the days of the site's time zone that [from, to) touches. Engaged time of overlapping sessions (two tabs at once) is counted once.",
         security,
         querystring: VisitorsQuery,
-        response: { 200: Ok(VisitorList), ...failures(400, 401, 503) },
+        response: { 200: Ok(VisitorList), ...failures(400, 401, 404, 503) },
       },
     },
     async (request) => {
-      const range = parseRange(request.query, await store.now());
+      const site = siteToRead(request, request.query.site);
+      const range = parseRange(request.query, await store.now(), site.timeZone);
       const list = await store
-        .listVisitors({ ...range, limit: request.query.limit, cursor: request.query.cursor })
+        .listVisitors({ site, ...range, limit: request.query.limit, cursor: request.query.cursor })
         .catch(cursorErrors);
       return {
         success: true as const,
@@ -139,15 +145,21 @@ export const queryRoutes: FastifyPluginAsyncTypebox<QueryRoutesOptions> = async 
         tags: ['query'],
         summary: 'Engaged-time statistics',
         description:
-          'Over the UTC days that [from, to) touches (default: the last 30 days). Median and p90 are nearest-rank over whole-second durations. With `url`, engaged time is time on that page.',
+          "Over the days of the site's time zone that [from, to) touches (default: the last 30 days). Median and p90 are nearest-rank over whole-second durations. With `url`, engaged time is time on that page.",
         security,
         querystring: StatsQuery,
-        response: { 200: Ok(Stats), ...failures(400, 401, 503) },
+        response: { 200: Ok(Stats), ...failures(400, 401, 404, 503) },
       },
     },
     async (request) => {
-      const range = parseRange(request.query, await store.now());
-      const stats = await store.getStats({ ...range, url: request.query.url, email: request.query.email });
+      const site = siteToRead(request, request.query.site);
+      const range = parseRange(request.query, await store.now(), site.timeZone);
+      const stats = await store.getStats({
+        site,
+        ...range,
+        url: request.query.url,
+        email: request.query.email,
+      });
       return { success: true as const, data: stats };
     },
   );
@@ -159,15 +171,17 @@ export const queryRoutes: FastifyPluginAsyncTypebox<QueryRoutesOptions> = async 
         tags: ['query'],
         summary: 'The attention map of a page: engaged time and reach per section',
         description:
-          "Sections are the elements marked `data-dwell-section` (docs/tracker.md). Over the sessions started in the UTC days that [from, to) touches (default: the last 30 days); with `email`, one person's. Reach is the share of the page's sessions that spent any engaged time in the section.",
+          "Sections are the elements marked `data-dwell-section` (docs/tracker.md). Over the sessions started in the days of the site's time zone that [from, to) touches (default: the last 30 days); with `email`, one person's. Reach is the share of the page's sessions that spent any engaged time in the section.",
         security,
         querystring: PageSectionsQuery,
-        response: { 200: Ok(PageSections), ...failures(400, 401, 503) },
+        response: { 200: Ok(PageSections), ...failures(400, 401, 404, 503) },
       },
     },
     async (request) => {
-      const range = parseRange(request.query, await store.now());
+      const site = siteToRead(request, request.query.site);
+      const range = parseRange(request.query, await store.now(), site.timeZone);
       const map = await store.getPageSections({
+        site,
         ...range,
         url: request.query.url,
         email: request.query.email,

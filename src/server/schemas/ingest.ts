@@ -8,6 +8,13 @@ export const StartSessionBody = Type.Object(
   {
     url: Type.Optional(Url),
     referrer: Type.Optional(Url),
+    site: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        description:
+          "The site's id, where one script serves several sites' hosts (`data-site`); else the page's URL decides",
+      }),
+    ),
     visitorId: Type.Optional(Type.String({ maxLength: 64 })),
     screen: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}x[0-9]{1,5}$' })),
     lang: Type.Optional(Type.String({ maxLength: 35 })),
@@ -28,7 +35,9 @@ export const StartedSession = Type.Union([
   }),
   Type.Object({
     id: Type.Null(),
-    reason: Type.String({ description: 'Why tracking was declined: bot, gpc, dnt' }),
+    reason: Type.String({
+      description: 'Why tracking was declined: bot, gpc, dnt, unknown-site (no site claims the page)',
+    }),
   }),
 ]);
 

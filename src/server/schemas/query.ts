@@ -9,10 +9,20 @@ const NullableString = (example: string | null) =>
 const When = (description: string, example: string) =>
   Type.Optional(
     Type.String({
-      description: `${description} ISO-8601 date-time (\`2026-11-01T00:00:00Z\`) or date (\`2026-11-01\`, UTC).`,
+      description: `${description} ISO-8601 date-time (\`2026-11-01T00:00:00Z\`) or date (\`2026-11-01\`, a day of the site's time zone).`,
       examples: [example],
     }),
   );
+
+/** `site=` of every analytics route (API.md "Sites"): may be left out while there is one site. */
+export const SiteParam = Type.Optional(
+  Type.String({
+    maxLength: 100,
+    description:
+      "The site's id. Required when this Dwell has several sites (else 400 SITE_REQUIRED); a site token reads its own.",
+    examples: ['example.com'],
+  }),
+);
 
 /** Visible time (API.md "Query", the second clock): null where it was stored before Dwell measured it. */
 const VisibleMs = (example: number) =>
@@ -59,6 +69,7 @@ export const Session = Type.Object(
     beats: Type.Integer({ examples: [11] }),
     email: NullableString('ana@example.com'),
     visitorId: NullableString('Qm9fX2xZcGxhaW5rZXk'),
+    site: Type.Optional(Type.String({ examples: ['example.com'], description: "The site's id" })),
     entryUrl: NullableString('https://example.com/'),
     referrer: NullableString('https://news.ycombinator.com/'),
     pages: Type.Array(Page),
@@ -69,6 +80,7 @@ export const Session = Type.Object(
 const Status = Type.Union([Type.Literal('active'), Type.Literal('ended'), Type.Literal('expired')]);
 
 export const SessionsQuery = Type.Object({
+  site: SiteParam,
   email: Type.Optional(Type.String({ maxLength: 320, examples: ['ana@example.com'] })),
   visitorId: Type.Optional(Type.String({ maxLength: 64 })),
   url: Type.Optional(
@@ -97,8 +109,12 @@ export const Span = Type.Object({
 export const SessionWithTimeline = Type.Intersect([Session, Type.Object({ timeline: Type.Array(Span) })]);
 
 export const RangeQuery = Type.Object({
-  from: When('First UTC day (default: 30 days before `to`).', '2026-10-25'),
-  to: When('End of the range, exclusive; the UTC day it falls in is included (default: now).', '2026-11-24'),
+  site: SiteParam,
+  from: When("First day, in the site's time zone (default: 30 days before `to`).", '2026-10-25'),
+  to: When(
+    "End of the range, exclusive; the day of the site's time zone it falls in is included (default: now).",
+    '2026-11-24',
+  ),
 });
 
 export const VisitorsQuery = Type.Object({
@@ -165,6 +181,7 @@ export const Stats = Type.Object({
 });
 
 export const ExportQuery = Type.Object({
+  site: SiteParam,
   format: Type.Union([Type.Literal('csv'), Type.Literal('ndjson')], { default: 'ndjson' }),
   from: SessionsQuery.properties.from,
   to: SessionsQuery.properties.to,
@@ -173,6 +190,7 @@ export const ExportQuery = Type.Object({
 });
 
 export const LiveQuery = Type.Object({
+  site: SiteParam,
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
 });
 

@@ -11,7 +11,6 @@
 // the range's rows with prev_day before it). The rollup property tests hold this to a rebuild.
 
 import { personKeySql } from '../person-key.ts';
-import { DAY_MS } from '../queries/stats-math.ts';
 import { type Db, raw, sql } from '../sql.ts';
 
 /** How an engine takes deltas out of its queues; the rest of the fold is the same on both. */
@@ -31,14 +30,14 @@ async function takeBoth(tx: Db, queue: RollupQueue, limit: number): Promise<numb
     tx,
     'rollup_pending',
     'rollup_moved',
-    'day, who, old_ms, new_ms, first_at, last_at',
+    'site, day, who, old_ms, new_ms, first_at, last_at',
     limit,
   );
   const pages = await queue.take(
     tx,
     'rollup_pages_pending',
     'rollup_pages_moved',
-    'day, url, sessions, engaged_ms',
+    'site, day, url, sessions, engaged_ms',
     limit,
   );
   return Math.max(sessions, pages);
@@ -67,46 +66,50 @@ const count = (condition: string) => `CASE WHEN ${condition} THEN 1 ELSE 0 END`;
 async function foldChunk(tx: Db, queue: RollupQueue, wait: boolean): Promise<number> {
   if (!(await queue.lock(tx, wait))) return 0;
   await tx.exec(`CREATE TEMPORARY TABLE IF NOT EXISTS rollup_moved (
-      day INTEGER NOT NULL, who TEXT, old_ms BIGINT, new_ms BIGINT, first_at BIGINT, last_at BIGINT);
+      site BIGINT NOT NULL, day INTEGER NOT NULL, who TEXT, old_ms BIGINT, new_ms BIGINT, first_at BIGINT, last_at BIGINT);
     CREATE TEMPORARY TABLE IF NOT EXISTS rollup_pages_moved (
-      day INTEGER NOT NULL, url TEXT NOT NULL, sessions INTEGER NOT NULL, engaged_ms BIGINT NOT NULL)`);
+      site BIGINT NOT NULL, day INTEGER NOT NULL, url TEXT NOT NULL, sessions INTEGER NOT NULL, engaged_ms BIGINT NOT NULL)`);
   const folded = await takeBoth(tx, queue, CHUNK);
   if (folded === 0) return 0;
   const d = tx.dialect;
   // People with a visitor-day that does not exist yet: their days are relinked once it does.
-  const born = await tx.all<{ who: string }>(sql`SELECT DISTINCT m.who FROM rollup_moved m
+  const born = await tx.all<{
+    site: number;
+    who: string;
+  }>(sql`SELECT DISTINCT m.site, m.who FROM rollup_moved m
     WHERE m.who IS NOT NULL AND m.new_ms IS NOT NULL AND NOT EXISTS (
-      SELECT 1 FROM rollup_visitor_days r WHERE r.day = m.day AND r.who = m.who)`);
+      SELECT 1 FROM rollup_visitor_days r WHERE r.site = m.site AND r.day = m.day AND r.who = m.who)`);
   const added = raw(`sum(${count('new_ms IS NOT NULL')} - ${count('old_ms IS NOT NULL')})`);
   const moved = raw('sum(coalesce(new_ms, 0) - coalesce(old_ms, 0))');
-  await tx.run(sql`INSERT INTO rollup_days (day, sessions, engaged_ms)
-    SELECT day, ${added}, ${moved} FROM rollup_moved WHERE true GROUP BY day
-    ON CONFLICT (day) DO UPDATE SET sessions = rollup_days.sessions + excluded.sessions,
+  await tx.run(sql`INSERT INTO rollup_days (site, day, sessions, engaged_ms)
+    SELECT site, day, ${added}, ${moved} FROM rollup_moved WHERE true GROUP BY site, day
+    ON CONFLICT (site, day) DO UPDATE SET sessions = rollup_days.sessions + excluded.sessions,
       engaged_ms = rollup_days.engaged_ms + excluded.engaged_ms`);
   // Each row moves one session from the bucket of its old duration to that of its new one.
-  await tx.run(sql`INSERT INTO rollup_durations (day, seconds, sessions)
-    SELECT day, seconds, sum(n) FROM (
-      SELECT day, old_ms / 1000 AS seconds, -1 AS n FROM rollup_moved WHERE old_ms IS NOT NULL
-      UNION ALL SELECT day, new_ms / 1000, 1 FROM rollup_moved WHERE new_ms IS NOT NULL) AS x
-    WHERE true GROUP BY day, seconds HAVING sum(n) <> 0
-    ON CONFLICT (day, seconds) DO UPDATE SET sessions = rollup_durations.sessions + excluded.sessions`);
-  await tx.run(sql`INSERT INTO rollup_visitor_days (day, who, sessions, engaged_ms, first_at, last_at)
-    SELECT day, who, ${added}, ${moved}, min(first_at), max(last_at)
-    FROM rollup_moved WHERE who IS NOT NULL GROUP BY day, who
-    ON CONFLICT (day, who) DO UPDATE SET sessions = rollup_visitor_days.sessions + excluded.sessions,
+  await tx.run(sql`INSERT INTO rollup_durations (site, day, seconds, sessions)
+    SELECT site, day, seconds, sum(n) FROM (
+      SELECT site, day, old_ms / 1000 AS seconds, -1 AS n FROM rollup_moved WHERE old_ms IS NOT NULL
+      UNION ALL SELECT site, day, new_ms / 1000, 1 FROM rollup_moved WHERE new_ms IS NOT NULL) AS x
+    WHERE true GROUP BY site, day, seconds HAVING sum(n) <> 0
+    ON CONFLICT (site, day, seconds) DO UPDATE SET sessions = rollup_durations.sessions + excluded.sessions`);
+  await tx.run(sql`INSERT INTO rollup_visitor_days (site, day, who, sessions, engaged_ms, first_at, last_at)
+    SELECT site, day, who, ${added}, ${moved}, min(first_at), max(last_at)
+    FROM rollup_moved WHERE who IS NOT NULL GROUP BY site, day, who
+    ON CONFLICT (site, day, who) DO UPDATE SET sessions = rollup_visitor_days.sessions + excluded.sessions,
       engaged_ms = rollup_visitor_days.engaged_ms + excluded.engaged_ms,
       first_at = ${raw(d.least('coalesce(rollup_visitor_days.first_at, excluded.first_at)', 'coalesce(excluded.first_at, rollup_visitor_days.first_at)'))},
       last_at = ${raw(d.greatest('coalesce(rollup_visitor_days.last_at, excluded.last_at)', 'coalesce(excluded.last_at, rollup_visitor_days.last_at)'))}`);
-  await tx.run(sql`INSERT INTO rollup_pages (day, url, sessions, engaged_ms)
-    SELECT day, url, sum(sessions), sum(engaged_ms) FROM rollup_pages_moved WHERE true GROUP BY day, url
-    ON CONFLICT (day, url) DO UPDATE SET sessions = rollup_pages.sessions + excluded.sessions,
+  await tx.run(sql`INSERT INTO rollup_pages (site, day, url, sessions, engaged_ms)
+    SELECT site, day, url, sum(sessions), sum(engaged_ms) FROM rollup_pages_moved WHERE true
+    GROUP BY site, day, url
+    ON CONFLICT (site, day, url) DO UPDATE SET sessions = rollup_pages.sessions + excluded.sessions,
       engaged_ms = rollup_pages.engaged_ms + excluded.engaged_ms`);
   const relink = new Set(born.map((b) => b.who));
   for (const person of await settleLosses(tx)) relink.add(person);
   if (relink.size > 0) {
     await tx.run(sql`UPDATE rollup_visitor_days SET prev_day = (
-        SELECT max(r.day) FROM rollup_visitor_days r
-        WHERE r.who = rollup_visitor_days.who AND r.day < rollup_visitor_days.day)
+        SELECT max(r.day) FROM rollup_visitor_days r WHERE r.site = rollup_visitor_days.site
+          AND r.who = rollup_visitor_days.who AND r.day < rollup_visitor_days.day)
       WHERE ${d.isIn('who', [...relink])}`);
   }
   await tx.exec('DELETE FROM rollup_moved; DELETE FROM rollup_pages_moved');
@@ -120,15 +123,14 @@ async function foldChunk(tx: Db, queue: RollupQueue, wait: boolean): Promise<num
  * as much as the rollup is large.
  */
 async function settleLosses(tx: Db): Promise<string[]> {
-  const lost = await tx.all<{ day: number; who: string }>(
-    sql`SELECT DISTINCT day, who FROM rollup_moved WHERE new_ms IS NULL AND who IS NOT NULL`,
+  const lost = await tx.all<{ site: number; day: number; who: string }>(
+    sql`SELECT DISTINCT site, day, who FROM rollup_moved WHERE new_ms IS NULL AND who IS NOT NULL`,
   );
   const gone = new Set<string>();
   const same = raw(`FROM sessions s WHERE ${personKeySql('s')} = rollup_visitor_days.who
-    AND s.started_at >= CAST(rollup_visitor_days.day AS BIGINT) * ${DAY_MS}
-    AND s.started_at < (CAST(rollup_visitor_days.day AS BIGINT) + 1) * ${DAY_MS}`);
-  for (const { day, who } of lost) {
-    const key = sql`day = ${Number(day)} AND who = ${who}`;
+    AND s.site = rollup_visitor_days.site AND s.day = rollup_visitor_days.day`);
+  for (const { site, day, who } of lost) {
+    const key = sql`site = ${Number(site)} AND day = ${Number(day)} AND who = ${who}`;
     if ((await tx.run(sql`DELETE FROM rollup_visitor_days WHERE ${key} AND sessions <= 0`)) > 0)
       gone.add(who);
     else {

@@ -13,6 +13,7 @@ const CLAIM_LIMIT = 500;
 interface EndedRow {
   pk: number;
   id: string;
+  site: number | string;
   started_at: number;
   last_activity_at: number;
   ended_at: number | null;
@@ -47,7 +48,7 @@ export function claimEndedGateSessions(
     if (claimed.length === 0) return [];
     const emails = new Map(claimed.map((c) => [c.session_id, c.email]));
     const rows = await tx.all<EndedRow>(
-      sql`SELECT pk, id, started_at, last_activity_at, ended_at, engaged_ms FROM sessions
+      sql`SELECT pk, id, site, started_at, last_activity_at, ended_at, engaged_ms FROM sessions
         WHERE ${tx.dialect.isIn('id', [...emails.keys()])} ORDER BY pk`,
     );
     const pages = await pagesOf(
@@ -57,6 +58,7 @@ export function claimEndedGateSessions(
     const ended = rows.map(
       (row): EndedGateSession => ({
         sessionId: row.id,
+        site: Number(row.site),
         email: emails.get(row.id)!,
         startedAt: Number(row.started_at),
         lastActivityAt: Number(row.last_activity_at),

@@ -1,17 +1,21 @@
-// A new session row, stamped with the store's clock (the database's own on PostgreSQL, so
+// A new session row of its site, stamped with the store's clock (the database's own on PostgreSQL, so
 // instances with skewed clocks agree; the injected one on SQLite, so tests control time).
 
+import { FIRST_SITE } from '../query-types.ts';
 import type { Db, Sql } from '../sql.ts';
 import { sql } from '../sql.ts';
 import type { NewSession } from '../types.ts';
 
 export async function createSession(db: Db, now: Sql, session: NewSession): Promise<{ startedAt: number }> {
+  const site = session.site ?? FIRST_SITE;
+  // The day it counts on, in its site's calendar: dwell_local_day is a SQL function on PostgreSQL
+  // (migration 12) and the JavaScript of src/sites/local-day.ts on SQLite (connect.ts).
   const [row] = await db.all<{ started_at: number }>(
     sql`INSERT INTO sessions (id, token_hash, cookie_only, started_at, last_activity_at, email, visitor_id,
-        entry_url, referrer, screen, lang, current_url, visible_ms)
+        entry_url, referrer, screen, lang, current_url, visible_ms, site, day)
       VALUES (${session.id}, ${session.tokenHash}, ${session.cookieOnly ? 1 : 0}, ${now}, ${now},
         ${session.email}, ${session.visitorId}, ${session.entryUrl}, ${session.referrer}, ${session.screen},
-        ${session.lang}, ${session.entryUrl}, 0)
+        ${session.lang}, ${session.entryUrl}, 0, ${site.pk}, dwell_local_day(${now}, ${site.timeZone}))
       RETURNING started_at`,
   );
   return { startedAt: Number(row!.started_at) };

@@ -1,16 +1,16 @@
 // The attention map of one page: engaged time and reach per section, over the sessions that started
-// in the UTC days [from, to) touches (as the stats count them), optionally one person's. The page's
+// on the days of its site's calendar that [from, to) touches (as the stats count them), optionally one person's. The page's
 // rows are found by URL (session_pages_url, and session_sections_url of migration 8).
 
 import type { PageSections, PageSectionsQuery } from '../query-types.ts';
 import { type Db, raw, sql } from '../sql.ts';
 import { pageSections, type SectionRow } from './page-sections.ts';
-import { DAY_MS, dayRange } from './stats-math.ts';
+import { dayRange, siteClause } from './stats-math.ts';
 
 export async function getPageSections(db: Db, query: PageSectionsQuery): Promise<PageSections> {
-  const { fromDay, toDay } = dayRange(query.from, query.to);
+  const { fromDay, toDay } = dayRange(query.from, query.to, query.site);
   const who = query.email === undefined ? raw('') : sql`AND s.email = ${query.email}`;
-  const where = sql`s.started_at >= ${fromDay * DAY_MS} AND s.started_at < ${toDay * DAY_MS} ${who}`;
+  const where = sql`s.day >= ${fromDay} AND s.day < ${toDay} ${siteClause(query.site, 's')} ${who}`;
   const int = (expression: string) => raw(db.dialect.int(expression));
   const [page, sections] = await Promise.all([
     db.all<{ sessions: number }>(

@@ -1,4 +1,4 @@
-// Stats over a range of UTC days, on both engines. Unfiltered, everything comes from the rollups (a
+// Stats over a range of days of one site's calendar (or of every site), on both engines. Unfiltered, everything comes from the rollups (a
 // few thousand rows whatever the traffic, kept folded by the store before this runs); with an email
 // or url filter, from aggregates over the sessions. The arithmetic after the SQL is shared too
 // (stats-math.ts), so both paths and both engines agree.
@@ -6,7 +6,7 @@
 import { personKeySql } from '../person-key.ts';
 import type { Stats, StatsQuery } from '../query-types.ts';
 import { type Db, raw, type Sql, sql } from '../sql.ts';
-import { assembleStats, DAY_MS, type Distribution, dayRange } from './stats-math.ts';
+import { assembleStats, type Distribution, dayRange, siteClause } from './stats-math.ts';
 
 const TOP_PAGES = 100;
 
@@ -17,22 +17,29 @@ export function getStats(db: Db, query: StatsQuery): Promise<Stats> {
 }
 
 async function fromRollups(db: Db, query: StatsQuery): Promise<Stats> {
-  const { fromDay, toDay } = dayRange(query.from, query.to);
+  const { fromDay, toDay } = dayRange(query.from, query.to, query.site);
   const int = (expression: string) => raw(db.dialect.int(expression));
-  const inRange = sql`day >= ${fromDay} AND day < ${toDay}`;
+  const inRange = sql`day >= ${fromDay} AND day < ${toDay} ${siteClause(query.site)}`;
   const [days, seconds, people, byPage] = await Promise.all([
     db.all<{ day: number; sessions: number; engaged: number }>(
-      sql`SELECT day, sessions, engaged_ms AS engaged FROM rollup_days WHERE ${inRange} AND sessions > 0`,
+      sql`SELECT day, ${int('sum(sessions)')} AS sessions, ${int('sum(engaged_ms)')} AS engaged FROM rollup_days
+        WHERE ${inRange} GROUP BY day HAVING sum(sessions) > 0`,
     ),
     db.all<{ seconds: number; sessions: number }>(
       sql`SELECT seconds, ${int('sum(sessions)')} AS sessions FROM rollup_durations WHERE ${inRange}
         GROUP BY seconds HAVING sum(sessions) > 0 ORDER BY seconds`,
     ),
-    // A person counts once: on the first of its days in the range (prev_day before the range).
-    db.all<{ visitors: number }>(
-      sql`SELECT ${int('count(*)')} AS visitors FROM rollup_visitor_days WHERE ${inRange}
-        AND (prev_day IS NULL OR prev_day < ${fromDay})`,
-    ),
+    // A person counts once: on the first of its days in the range (prev_day, kept per site, before
+    // the range); over every site, a person seen on several is still one.
+    query.site === undefined
+      ? db.all<{ visitors: number }>(
+          sql`SELECT ${int('count(DISTINCT who)')} AS visitors FROM rollup_visitor_days WHERE ${inRange}
+            AND sessions > 0`,
+        )
+      : db.all<{ visitors: number }>(
+          sql`SELECT ${int('count(*)')} AS visitors FROM rollup_visitor_days WHERE ${inRange}
+            AND (prev_day IS NULL OR prev_day < ${fromDay})`,
+        ),
     db.all<Stats['byPage'][number]>(
       sql`SELECT url, ${int('sum(sessions)')} AS sessions, ${int('sum(engaged_ms)')} AS "engagedMs"
         FROM rollup_pages WHERE ${inRange} GROUP BY url HAVING sum(sessions) > 0
@@ -43,10 +50,10 @@ async function fromRollups(db: Db, query: StatsQuery): Promise<Stats> {
 }
 
 async function fromSessions(db: Db, query: StatsQuery): Promise<Stats> {
-  const { fromDay, toDay } = dayRange(query.from, query.to);
+  const { fromDay, toDay } = dayRange(query.from, query.to, query.site);
   const int = (expression: string) => raw(db.dialect.int(expression));
-  // A session belongs to the UTC day it started; with a url filter, its time on that page counts.
-  const where = sql`s.started_at >= ${fromDay * DAY_MS} AND s.started_at < ${toDay * DAY_MS}
+  // A session belongs to the day it started on; with a url filter, its time on that page counts.
+  const where = sql`s.day >= ${fromDay} AND s.day < ${toDay} ${siteClause(query.site, 's')}
     ${query.email === undefined ? raw('') : sql`AND s.email = ${query.email}`}`;
   const pageJoin: Sql =
     query.url === undefined
@@ -57,7 +64,7 @@ async function fromSessions(db: Db, query: StatsQuery): Promise<Stats> {
   // One pass gives both the days and the distribution: sessions grouped by (day, whole seconds).
   const [cells, people, byPage] = await Promise.all([
     db.all<{ day: number; seconds: number; sessions: number; engaged: number }>(
-      sql`SELECT s.started_at / ${raw(String(DAY_MS))} AS day, ${raw(engaged)} / 1000 AS seconds,
+      sql`SELECT s.day, ${raw(engaged)} / 1000 AS seconds,
           ${int('count(*)')} AS sessions, ${int(`sum(${engaged})`)} AS engaged ${from} GROUP BY 1, 2`,
     ),
     db.all<{ visitors: number }>(

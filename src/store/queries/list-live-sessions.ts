@@ -4,9 +4,14 @@
 
 import type { LiveSession } from '../query-types.ts';
 import { type Db, sql } from '../sql.ts';
-import { DAY_MS } from './stats-math.ts';
+import { DAY_MS, siteClause } from './stats-math.ts';
 
-export async function listLiveSessions(db: Db, since: number, limit: number): Promise<LiveSession[]> {
+export async function listLiveSessions(
+  db: Db,
+  since: number,
+  limit: number,
+  site?: number,
+): Promise<LiveSession[]> {
   const rows = await db.all<{
     id: string;
     email: string | null;
@@ -15,7 +20,7 @@ export async function listLiveSessions(db: Db, since: number, limit: number): Pr
     engaged_ms: number;
     last_activity_at: number;
   }>(sql`SELECT id, email, visitor_id, current_url, engaged_ms, last_activity_at FROM sessions
-    WHERE started_at >= ${since - DAY_MS} AND ended_at IS NULL AND last_activity_at >= ${since}
+    WHERE started_at >= ${since - DAY_MS} AND ended_at IS NULL AND last_activity_at >= ${since} ${siteClause(site)}
     ORDER BY last_activity_at DESC LIMIT ${limit}`);
   return rows.map((r) => ({
     id: r.id,

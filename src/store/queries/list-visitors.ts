@@ -1,4 +1,4 @@
-// People of a range of UTC days (an email, else a visitor key), most recently seen first, from the
+// People of one site over a range of days of its calendar (an email, else a visitor key), most recently seen first, from the
 // visitor-day rollup (the same table on both engines), with keyset pagination. Sessions of one person that overlap (two tabs at
 // once) count once: for every person with more than one session in the range, engaged time is
 // the union of their engaged spans (visitor-totals.ts); a person with one session needs no spans.
@@ -6,7 +6,7 @@
 import { personKeySql } from '../person-key.ts';
 import { InvalidCursorError, type VisitorList, type VisitorQuery } from '../query-types.ts';
 import { type Db, raw, sql } from '../sql.ts';
-import { DAY_MS, dayRange } from './stats-math.ts';
+import { dayRange } from './stats-math.ts';
 import { overlapCorrected, personSessions, toVisitorTotal } from './visitor-totals.ts';
 
 /** The cursor is the last row's place in the order: its day, its last activity and its person. */
@@ -39,7 +39,8 @@ interface Totals {
 }
 
 export async function listVisitors(db: Db, query: VisitorQuery): Promise<VisitorList> {
-  const { fromDay, toDay } = dayRange(query.from, query.to);
+  const { fromDay, toDay } = dayRange(query.from, query.to, query.site);
+  const site = query.site.pk;
   const int = (expression: string) => raw(db.dialect.int(expression));
   // Byte order on both engines, so the cursor's comparison and the order agree.
   const who = raw(`r.who${db.dialect.bytewise}`);
@@ -53,14 +54,15 @@ export async function listVisitors(db: Db, query: VisitorQuery): Promise<Visitor
   const [page, count] = await Promise.all([
     db.all<{ who: string; day: number; last_at: number }>(
       sql`SELECT r.who, r.day, r.last_at FROM rollup_visitor_days r
-        WHERE r.day >= ${fromDay} AND r.day < ${toDay} AND r.sessions > 0 ${after}
+        WHERE r.site = ${site} AND r.day >= ${fromDay} AND r.day < ${toDay} AND r.sessions > 0 ${after}
           AND NOT EXISTS (SELECT 1 FROM rollup_visitor_days n
-            WHERE n.who = r.who AND n.day > r.day AND n.day < ${toDay} AND n.sessions > 0)
+            WHERE n.site = r.site AND n.who = r.who AND n.day > r.day AND n.day < ${toDay} AND n.sessions > 0)
         ORDER BY r.day DESC, r.last_at DESC, ${who} DESC LIMIT ${query.limit + 1}`,
     ),
     db.all<{ total: number }>(
       sql`SELECT ${int('count(*)')} AS total FROM rollup_visitor_days
-        WHERE day >= ${fromDay} AND day < ${toDay} AND (prev_day IS NULL OR prev_day < ${fromDay})`,
+        WHERE site = ${site} AND day >= ${fromDay} AND day < ${toDay}
+          AND (prev_day IS NULL OR prev_day < ${fromDay})`,
     ),
   ]);
   const more = page.length > query.limit;
@@ -75,7 +77,7 @@ export async function listVisitors(db: Db, query: VisitorQuery): Promise<Visitor
           WHERE ${db.dialect.isIn(
             'r.who',
             rows.map((r) => r.who),
-          )} AND r.day >= ${fromDay} AND r.day < ${toDay}
+          )} AND r.site = ${site} AND r.day >= ${fromDay} AND r.day < ${toDay}
           GROUP BY r.who`,
         );
   const byWho = new Map(totals.map((t) => [t.who, t]));
@@ -86,8 +88,7 @@ export async function listVisitors(db: Db, query: VisitorQuery): Promise<Visitor
   const corrected = await unionEngaged(
     db,
     found.filter((p) => p.sessions > 1).map((p) => p.who),
-    fromDay * DAY_MS,
-    toDay * DAY_MS,
+    { site, fromDay, toDay },
   );
   const last = rows[rows.length - 1];
   return {
@@ -97,12 +98,16 @@ export async function listVisitors(db: Db, query: VisitorQuery): Promise<Visitor
   };
 }
 
-/** Engaged time of each person's sessions in [from, to), in two queries whatever their number. */
-async function unionEngaged(db: Db, whos: string[], from: number, to: number): Promise<Map<string, number>> {
+/** Engaged time of each person's sessions of the site's days, in two queries whatever their number. */
+async function unionEngaged(
+  db: Db,
+  whos: string[],
+  { site, fromDay, toDay }: { site: number; fromDay: number; toDay: number },
+): Promise<Map<string, number>> {
   if (whos.length === 0) return new Map();
   const sessions = await db.all<Parameters<typeof personSessions>[0][number]>(
     sql`SELECT pk, ${raw(personKeySql())} AS who, engaged_ms, span_start, span_end FROM sessions
-      WHERE ${db.dialect.isIn(personKeySql(), whos)} AND started_at >= ${from} AND started_at < ${to}`,
+      WHERE ${db.dialect.isIn(personKeySql(), whos)} AND site = ${site} AND day >= ${fromDay} AND day < ${toDay}`,
   );
   const spans = await db.all<Parameters<typeof personSessions>[1][number]>(
     sql`SELECT session_pk, start_at AS start, end_at AS "end" FROM spans WHERE ${db.dialect.isIn(

@@ -2,18 +2,22 @@
 // spans, in batches of one short transaction each, so beats keep flowing while a large purge runs.
 // Pages go before their sessions: the rollup triggers read a page's day from its session.
 
-import { type Db, sql } from '../sql.ts';
+import { type Db, type Sql, sql } from '../sql.ts';
 
 const BATCH = 5_000;
 
-export async function purgeSessions(db: Db, before: number): Promise<number> {
+export function purgeSessions(db: Db, before: number): Promise<number> {
+  return deleteSessionsWhere(db, sql`started_at < ${before} AND last_activity_at < ${before}`);
+}
+
+/** Deletes the sessions `where` picks (over `sessions`, unaliased), batch by batch. */
+export async function deleteSessionsWhere(db: Db, where: Sql): Promise<number> {
   let total = 0;
   for (;;) {
     const deleted = await db.transaction(async (tx) => {
       // Locked on PostgreSQL, so a fold on another instance cannot revive a picked session meanwhile.
       const rows = await tx.all<{ pk: number }>(
-        sql`SELECT pk FROM sessions WHERE started_at < ${before} AND last_activity_at < ${before}
-          LIMIT ${BATCH}${tx.dialect.lockPicked()}`,
+        sql`SELECT pk FROM sessions WHERE ${where} LIMIT ${BATCH}${tx.dialect.lockPicked()}`,
       );
       if (rows.length === 0) return 0;
       const picked = tx.dialect.isIn(

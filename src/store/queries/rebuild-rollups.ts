@@ -3,19 +3,20 @@
 // rollup triggers off, and the rollup property tests hold the triggers, the fold and the rollup
 // fold to it. Pending deltas are part of what it counts, so the queues are emptied.
 //
-// - rollup_days (UTC day): sessions and engaged time, for totals and byDay.
-// - rollup_durations (day, whole seconds): the distribution, for the median, p90 and histogram.
-// - rollup_pages (day, url): sessions and engaged time per page, for byPage.
-// - rollup_visitor_days (day, person): per-person totals; prev_day is the previous day that person
-//   was seen, so "distinct people over a range" is a count of the range's rows with prev_day before it.
-// A session's day is the UTC day it started; its person is its email, else its visitor key.
+// Every rollup is keyed by site and by the day of the site's calendar its session counts on
+// (sessions.day, set when the session starts, in the site's time zone):
+// - rollup_days (site, day): sessions and engaged time, for totals and byDay.
+// - rollup_durations (site, day, whole seconds): the distribution, for the median, p90 and histogram.
+// - rollup_pages (site, day, url): sessions and engaged time per page, for byPage.
+// - rollup_visitor_days (site, day, person): per-person totals; prev_day is the previous day that
+//   person was seen on that site, so "distinct people over a range" is a count of the range's rows
+//   with prev_day before it.
+// A session's person is its email, else its visitor key.
 
 import { personKeySql } from '../person-key.ts';
 import type { Dialect } from '../sql.ts';
-import { DAY_MS } from './stats-math.ts';
 
 export function rebuildRollupsSql(dialect: Dialect): string {
-  const day = `CAST(s.started_at / ${DAY_MS} AS INTEGER)`;
   const who = personKeySql('s');
   return `
     DELETE FROM rollup_pending;
@@ -24,19 +25,20 @@ export function rebuildRollupsSql(dialect: Dialect): string {
     DELETE FROM rollup_durations;
     DELETE FROM rollup_pages;
     DELETE FROM rollup_visitor_days;
-    INSERT INTO rollup_days (day, sessions, engaged_ms)
-      SELECT ${day}, count(*), sum(s.engaged_ms) FROM sessions s GROUP BY 1;
-    INSERT INTO rollup_durations (day, seconds, sessions)
-      SELECT ${day}, s.engaged_ms / 1000, count(*) FROM sessions s GROUP BY 1, 2;
-    INSERT INTO rollup_pages (day, url, sessions, engaged_ms)
-      SELECT ${day}, p.url, count(*), sum(p.engaged_ms)
-      FROM session_pages p JOIN sessions s ON s.pk = p.session_pk GROUP BY 1, 2;
-    INSERT INTO rollup_visitor_days (day, who, sessions, engaged_ms, first_at, last_at, prev_day)
-      SELECT day, who, sessions, engaged_ms, first_at, last_at, lag(day) OVER (PARTITION BY who ORDER BY day)
+    INSERT INTO rollup_days (site, day, sessions, engaged_ms)
+      SELECT s.site, s.day, count(*), sum(s.engaged_ms) FROM sessions s GROUP BY 1, 2;
+    INSERT INTO rollup_durations (site, day, seconds, sessions)
+      SELECT s.site, s.day, s.engaged_ms / 1000, count(*) FROM sessions s GROUP BY 1, 2, 3;
+    INSERT INTO rollup_pages (site, day, url, sessions, engaged_ms)
+      SELECT s.site, s.day, p.url, count(*), sum(p.engaged_ms)
+      FROM session_pages p JOIN sessions s ON s.pk = p.session_pk GROUP BY 1, 2, 3;
+    INSERT INTO rollup_visitor_days (site, day, who, sessions, engaged_ms, first_at, last_at, prev_day)
+      SELECT site, day, who, sessions, engaged_ms, first_at, last_at,
+        lag(day) OVER (PARTITION BY site, who ORDER BY day)
       FROM (
-        SELECT ${day} AS day, ${who}${dialect.bytewise} AS who, count(*) AS sessions, sum(s.engaged_ms) AS engaged_ms,
+        SELECT s.site, s.day, ${who}${dialect.bytewise} AS who, count(*) AS sessions, sum(s.engaged_ms) AS engaged_ms,
           min(s.started_at) AS first_at, max(s.last_activity_at) AS last_at
-        FROM sessions s WHERE ${who} IS NOT NULL GROUP BY 1, 2
+        FROM sessions s WHERE ${who} IS NOT NULL GROUP BY 1, 2, 3
       ) AS people;
   `;
 }

@@ -6,6 +6,7 @@ import { type Dialect, join, raw, type Sql, sql } from '../sql.ts';
 
 export function sessionWhere(filter: SessionFilter, dialect: Dialect): Sql {
   const clauses: Sql[] = [];
+  if (filter.site !== undefined) clauses.push(sql`s.site = ${filter.site}`);
   if (filter.email !== undefined) clauses.push(sql`s.email = ${filter.email}`);
   if (filter.visitorId !== undefined) clauses.push(sql`s.visitor_id = ${filter.visitorId}`);
   if (filter.url !== undefined) {

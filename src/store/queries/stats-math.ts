@@ -1,11 +1,13 @@
 // The arithmetic of the stats endpoint, shared by every engine: percentiles and the histogram
-// from a distribution of whole-second durations, and days as UTC day numbers.
+// from a distribution of whole-second durations, and days as day numbers of a site's calendar.
 //
 // Percentiles are nearest-rank over `duration` (whole seconds, API.md), reported in ms: the median
 // of sessions of 10.4 s, 20.7 s and 31 s is 20000. Rollups keep the distribution per second, so the
 // figures are exact at that resolution however many sessions there are.
 
-import type { HistogramBucket, Stats } from '../query-types.ts';
+import { dayRangeIn } from '../../sites/index.ts';
+import type { HistogramBucket, SiteScope, Stats } from '../query-types.ts';
+import { raw, type Sql, sql } from '../sql.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -53,12 +55,16 @@ function percentile(distribution: Distribution, total: number, p: number): numbe
   return (distribution[distribution.length - 1]?.[0] ?? 0) * 1000;
 }
 
-/** Day numbers [fromDay, toDay) that a [from, to) range touches. */
-export function dayRange(from: number, to: number): { fromDay: number; toDay: number } {
-  return {
-    fromDay: Math.floor(from / DAY_MS),
-    toDay: Math.max(Math.floor(from / DAY_MS) + 1, Math.ceil(to / DAY_MS)),
-  };
+/** Day numbers [fromDay, toDay) that a [from, to) range touches in the site's calendar (UTC without one). */
+export function dayRange(from: number, to: number, site?: SiteScope): { fromDay: number; toDay: number } {
+  return dayRangeIn(from, to, site?.timeZone ?? 'UTC');
+}
+
+/** `site.pk = …` for a table aliased `alias` (or unqualified), or nothing without a site. */
+export function siteClause(site: { pk: number } | number | undefined, alias = ''): Sql {
+  if (site === undefined) return raw('');
+  const column = raw(alias ? `${alias}.site` : 'site');
+  return sql`AND ${column} = ${typeof site === 'number' ? site : site.pk}`;
 }
 
 export function dayName(day: number): string {

@@ -38,6 +38,8 @@ export interface paths {
                     "application/json": {
                         url?: string;
                         referrer?: string;
+                        /** @description The site's id, where one script serves several sites' hosts (`data-site`); else the page's URL decides */
+                        site?: string;
                         visitorId?: string;
                         screen?: string;
                         lang?: string;
@@ -66,7 +68,7 @@ export interface paths {
                             } | {
                                 /** @enum {object|null} */
                                 id: never | null;
-                                /** @description Why tracking was declined: bot, gpc, dnt */
+                                /** @description Why tracking was declined: bot, gpc, dnt, unknown-site (no site claims the page) */
                                 reason: string;
                             };
                         };
@@ -496,18 +498,23 @@ export interface paths {
         get: {
             parameters: {
                 query: {
+                    /**
+                     * @description The site's id. Required when this Dwell has several sites (else 400 SITE_REQUIRED); a site token reads its own.
+                     * @example example.com
+                     */
+                    site?: string;
                     /** @example ana@example.com */
                     email?: string;
                     visitorId?: string;
                     /** @description Sessions that spent time on this exact URL */
                     url?: string;
                     /**
-                     * @description Sessions started at or after this time. ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, UTC).
+                     * @description Sessions started at or after this time. ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, a day of the site's time zone).
                      * @example 2026-11-01
                      */
                     from?: string;
                     /**
-                     * @description Sessions started before this time. ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, UTC).
+                     * @description Sessions started before this time. ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, a day of the site's time zone).
                      * @example 2026-11-24
                      */
                     to?: string;
@@ -573,6 +580,11 @@ export interface paths {
                                     email: string | null;
                                     /** @example Qm9fX2xZcGxhaW5rZXk */
                                     visitorId: string | null;
+                                    /**
+                                     * @description The site's id
+                                     * @example example.com
+                                     */
+                                    site?: string;
                                     /** @example https://example.com/ */
                                     entryUrl: string | null;
                                     /** @example https://news.ycombinator.com/ */
@@ -615,6 +627,15 @@ export interface paths {
                 };
                 /** @description Every failure, whatever the route */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -710,6 +731,11 @@ export interface paths {
                                 email: string | null;
                                 /** @example Qm9fX2xZcGxhaW5rZXk */
                                 visitorId: string | null;
+                                /**
+                                 * @description The site's id
+                                 * @example example.com
+                                 */
+                                site?: string;
                                 /** @example https://example.com/ */
                                 entryUrl: string | null;
                                 /** @example https://news.ycombinator.com/ */
@@ -808,18 +834,23 @@ export interface paths {
         };
         /**
          * People (email, else visitor key), most recently seen first
-         * @description Counts the UTC days that [from, to) touches. Engaged time of overlapping sessions (two tabs at once) is counted once.
+         * @description Counts the days of the site's time zone that [from, to) touches. Engaged time of overlapping sessions (two tabs at once) is counted once.
          */
         get: {
             parameters: {
                 query: {
                     /**
-                     * @description First UTC day (default: 30 days before `to`). ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, UTC).
+                     * @description The site's id. Required when this Dwell has several sites (else 400 SITE_REQUIRED); a site token reads its own.
+                     * @example example.com
+                     */
+                    site?: string;
+                    /**
+                     * @description First day, in the site's time zone (default: 30 days before `to`). ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, a day of the site's time zone).
                      * @example 2026-10-25
                      */
                     from?: string;
                     /**
-                     * @description End of the range, exclusive; the UTC day it falls in is included (default: now). ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, UTC).
+                     * @description End of the range, exclusive; the day of the site's time zone it falls in is included (default: now). ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, a day of the site's time zone).
                      * @example 2026-11-24
                      */
                     to?: string;
@@ -894,6 +925,15 @@ export interface paths {
                     };
                 };
                 /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -921,18 +961,23 @@ export interface paths {
         };
         /**
          * Engaged-time statistics
-         * @description Over the UTC days that [from, to) touches (default: the last 30 days). Median and p90 are nearest-rank over whole-second durations. With `url`, engaged time is time on that page.
+         * @description Over the days of the site's time zone that [from, to) touches (default: the last 30 days). Median and p90 are nearest-rank over whole-second durations. With `url`, engaged time is time on that page.
          */
         get: {
             parameters: {
                 query?: {
                     /**
-                     * @description First UTC day (default: 30 days before `to`). ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, UTC).
+                     * @description The site's id. Required when this Dwell has several sites (else 400 SITE_REQUIRED); a site token reads its own.
+                     * @example example.com
+                     */
+                    site?: string;
+                    /**
+                     * @description First day, in the site's time zone (default: 30 days before `to`). ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, a day of the site's time zone).
                      * @example 2026-10-25
                      */
                     from?: string;
                     /**
-                     * @description End of the range, exclusive; the UTC day it falls in is included (default: now). ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, UTC).
+                     * @description End of the range, exclusive; the day of the site's time zone it falls in is included (default: now). ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, a day of the site's time zone).
                      * @example 2026-11-24
                      */
                     to?: string;
@@ -1015,6 +1060,15 @@ export interface paths {
                     };
                 };
                 /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1042,18 +1096,23 @@ export interface paths {
         };
         /**
          * The attention map of a page: engaged time and reach per section
-         * @description Sections are the elements marked `data-dwell-section` (docs/tracker.md). Over the sessions started in the UTC days that [from, to) touches (default: the last 30 days); with `email`, one person's. Reach is the share of the page's sessions that spent any engaged time in the section.
+         * @description Sections are the elements marked `data-dwell-section` (docs/tracker.md). Over the sessions started in the days of the site's time zone that [from, to) touches (default: the last 30 days); with `email`, one person's. Reach is the share of the page's sessions that spent any engaged time in the section.
          */
         get: {
             parameters: {
                 query: {
                     /**
-                     * @description First UTC day (default: 30 days before `to`). ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, UTC).
+                     * @description The site's id. Required when this Dwell has several sites (else 400 SITE_REQUIRED); a site token reads its own.
+                     * @example example.com
+                     */
+                    site?: string;
+                    /**
+                     * @description First day, in the site's time zone (default: 30 days before `to`). ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, a day of the site's time zone).
                      * @example 2026-10-25
                      */
                     from?: string;
                     /**
-                     * @description End of the range, exclusive; the UTC day it falls in is included (default: now). ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, UTC).
+                     * @description End of the range, exclusive; the day of the site's time zone it falls in is included (default: now). ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, a day of the site's time zone).
                      * @example 2026-11-24
                      */
                     to?: string;
@@ -1134,6 +1193,15 @@ export interface paths {
                     };
                 };
                 /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1166,6 +1234,11 @@ export interface paths {
         get: {
             parameters: {
                 query: {
+                    /**
+                     * @description The site's id. Required when this Dwell has several sites (else 400 SITE_REQUIRED); a site token reads its own.
+                     * @example example.com
+                     */
+                    site?: string;
                     limit: number;
                 };
                 header?: never;
@@ -1201,6 +1274,15 @@ export interface paths {
                         "text/event-stream": components["schemas"]["def-0"];
                     };
                 };
+                /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": components["schemas"]["def-0"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1225,14 +1307,19 @@ export interface paths {
         get: {
             parameters: {
                 query: {
+                    /**
+                     * @description The site's id. Required when this Dwell has several sites (else 400 SITE_REQUIRED); a site token reads its own.
+                     * @example example.com
+                     */
+                    site?: string;
                     format: "csv" | "ndjson";
                     /**
-                     * @description Sessions started at or after this time. ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, UTC).
+                     * @description Sessions started at or after this time. ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, a day of the site's time zone).
                      * @example 2026-11-01
                      */
                     from?: string;
                     /**
-                     * @description Sessions started before this time. ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, UTC).
+                     * @description Sessions started before this time. ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, a day of the site's time zone).
                      * @example 2026-11-24
                      */
                     to?: string;
@@ -1285,6 +1372,1501 @@ export interface paths {
                     content: {
                         "text/csv": components["schemas"]["def-0"];
                         "application/x-ndjson": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sites this token may read
+         * @description The admin sees every site with its settings; a site token sees its own site only, without settings.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                items: ({
+                                    /** @example example.com */
+                                    id: string;
+                                    name: string;
+                                    hosts: string[];
+                                    timeZone: string;
+                                    /** @description The origins in effect (its own, or the defaults) */
+                                    origins: string[];
+                                    customOrigins: boolean;
+                                    /** @description The email gate's settings for this site (DWELL_GATE_* where left out) */
+                                    gate: {
+                                        allow?: string[];
+                                        verify?: "off" | "link";
+                                    };
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    /** Format: date-time */
+                                    updatedAt: string;
+                                } | {
+                                    id: string;
+                                    name: string;
+                                    timeZone: string;
+                                    hosts: string[];
+                                })[];
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a site
+         * @description Only `hosts` is required: the id defaults to the main host, the time zone to UTC.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example example.com */
+                        id?: string;
+                        /** @example Example blog */
+                        name?: string;
+                        /**
+                         * @description Host names, each optionally with a path prefix (bio.re/alice); the first is the main one
+                         * @example [
+                         *       "example.com",
+                         *       "www.example.com"
+                         *     ]
+                         */
+                        hosts?: string[];
+                        /**
+                         * @description IANA name
+                         * @example Europe/Berlin
+                         */
+                        timeZone?: string;
+                        /** @description Origins allowed to send beats; null: the site's hosts over https (and http for localhost) */
+                        origins?: string[] | null;
+                        /** @description The email gate's settings for this site (DWELL_GATE_* where left out) */
+                        gate?: {
+                            allow?: string[];
+                            verify?: "off" | "link";
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                /** @example example.com */
+                                id: string;
+                                name: string;
+                                hosts: string[];
+                                timeZone: string;
+                                /** @description The origins in effect (its own, or the defaults) */
+                                origins: string[];
+                                customOrigins: boolean;
+                                /** @description The email gate's settings for this site (DWELL_GATE_* where left out) */
+                                gate: {
+                                    allow?: string[];
+                                    verify?: "off" | "link";
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sites/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One site with its settings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                /** @example example.com */
+                                id: string;
+                                name: string;
+                                hosts: string[];
+                                timeZone: string;
+                                /** @description The origins in effect (its own, or the defaults) */
+                                origins: string[];
+                                customOrigins: boolean;
+                                /** @description The email gate's settings for this site (DWELL_GATE_* where left out) */
+                                gate: {
+                                    allow?: string[];
+                                    verify?: "off" | "link";
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a site with all its sessions, tokens and shared links */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                sessions: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a site's name, hosts, time zone, origins or gate
+         * @description A new time zone moves every stored session of the site to the day of the new calendar it started on; stats, visitors and retention by day follow (API.md "Sites").
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example Example blog */
+                        name?: string;
+                        /**
+                         * @description Host names, each optionally with a path prefix (bio.re/alice); the first is the main one
+                         * @example [
+                         *       "example.com",
+                         *       "www.example.com"
+                         *     ]
+                         */
+                        hosts?: string[];
+                        /**
+                         * @description IANA name
+                         * @example Europe/Berlin
+                         */
+                        timeZone?: string;
+                        /** @description Origins allowed to send beats; null: the site's hosts over https (and http for localhost) */
+                        origins?: string[] | null;
+                        /** @description The email gate's settings for this site (DWELL_GATE_* where left out) */
+                        gate?: {
+                            allow?: string[];
+                            verify?: "off" | "link";
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                /** @example example.com */
+                                id: string;
+                                name: string;
+                                hosts: string[];
+                                timeZone: string;
+                                /** @description The origins in effect (its own, or the defaults) */
+                                origins: string[];
+                                customOrigins: boolean;
+                                /** @description The email gate's settings for this site (DWELL_GATE_* where left out) */
+                                gate: {
+                                    allow?: string[];
+                                    verify?: "off" | "link";
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/sites/{id}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A site's tokens (never the tokens themselves) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                items: {
+                                    id: string;
+                                    name: string;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    /** Format: date-time */
+                                    lastUsedAt: string | null;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a read-only token of one site
+         * @description The token is in this answer only; Dwell keeps its SHA-256.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example Client dashboard */
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                name: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                lastUsedAt: string | null;
+                            } & {
+                                /** @description Shown once: only its hash is kept */
+                                token: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sites/{id}/tokens/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a site token (refused from the next request on) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sites/{id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A site's shared links, with when each was last used */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                items: {
+                                    id: string;
+                                    name: string;
+                                    hasPassword: boolean;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    /** Format: date-time */
+                                    lastUsedAt: string | null;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a shared link (a read-only dashboard, optionally behind a password)
+         * @description The link is in this answer only; Dwell keeps the SHA-256 of its secret.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example For the client */
+                        name?: string;
+                        password?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                                name: string;
+                                hasPassword: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                lastUsedAt: string | null;
+                            } & {
+                                /** @description Shown once: /share/<secret>; only its hash is kept */
+                                url: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sites/{id}/links/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a shared link (refused from the next request on) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/declined-hosts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hosts whose pages asked for a session in the last 7 days while no site claimed them */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                items: {
+                                    host: string;
+                                    requests: number;
+                                    /** Format: date-time */
+                                    firstAt: string;
+                                    /** Format: date-time */
+                                    lastAt: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/share/{secret}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shared link's site, and whether it needs a password */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    secret: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                site: {
+                                    id: string;
+                                    name: string;
+                                    timeZone: string;
+                                    hosts: string[];
+                                };
+                                hasPassword: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/share/{secret}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give the password of a shared link; answers the key to send as x-dwell-share-key */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    secret: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                key: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/share/{secret}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shared site's stats (the same answer as /analytics/stats; no personal data in it) */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    url?: string;
+                };
+                header?: never;
+                path: {
+                    secret: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                /** @example 12345 */
+                                sessions: number;
+                                /** @example 6789 */
+                                visitors: number;
+                                engagedMs: {
+                                    /** @example 987654321 */
+                                    total: number;
+                                    /** @example 44000 */
+                                    median: number;
+                                    /** @example 181000 */
+                                    p90: number;
+                                };
+                                histogram: {
+                                    /**
+                                     * @description Upper bound in ms of the duration; null for the last, open bucket
+                                     * @example 30000
+                                     */
+                                    le: number | null;
+                                    /** @example 321 */
+                                    count: number;
+                                }[];
+                                byDay: {
+                                    /**
+                                     * Format: date
+                                     * @example 2026-11-23
+                                     */
+                                    day: string;
+                                    sessions: number;
+                                    engagedMs: number;
+                                }[];
+                                byPage: {
+                                    /** @example https://example.com/pricing */
+                                    url: string;
+                                    sessions: number;
+                                    engagedMs: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/share/{secret}/sections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The attention map of one of the shared site's pages */
+        get: {
+            parameters: {
+                query: {
+                    from?: string;
+                    to?: string;
+                    url: string;
+                };
+                header?: never;
+                path: {
+                    secret: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            /** @description The attention map of a page (issue #17) */
+                            data: {
+                                /** @example https://example.com/deck */
+                                url: string;
+                                /**
+                                 * @description Sessions that spent engaged time on the page
+                                 * @example 120
+                                 */
+                                sessions: number;
+                                /** @description In page order */
+                                sections: {
+                                    /** @example pricing */
+                                    name: string;
+                                    /**
+                                     * @description Index in page order
+                                     * @example 2
+                                     */
+                                    position: number;
+                                    /** @example 184000 */
+                                    engagedMs: number;
+                                    /**
+                                     * @description Sessions that spent engaged time in it
+                                     * @example 54
+                                     */
+                                    sessions: number;
+                                    /**
+                                     * @description sessions / the page's sessions, 0–1
+                                     * @example 0.45
+                                     */
+                                    reach: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
                     };
                 };
             };

@@ -32,6 +32,21 @@ export type PageSectionsQuery = Query<'/api/v1/analytics/sections'> & { url: str
 export type PageSections = Data<'/api/v1/analytics/sections'>;
 export type ExportQuery = Query<'/api/v1/analytics/export'>;
 export type LiveQuery = Query<'/api/v1/analytics/live'>;
+/** What GET /api/v1/sites lists: whole sites for the admin, a summary of its own for a site token. */
+export type SiteItem = Data<'/api/v1/sites'>['items'][number];
+export type Site = Data<'/api/v1/sites/{id}'>;
+type Body<P extends keyof paths, M extends 'post' | 'patch'> = paths[P] extends {
+  [K in M]: { requestBody?: { content: { 'application/json': infer B } } };
+}
+  ? B
+  : never;
+export type NewSite = Body<'/api/v1/sites', 'post'>;
+export type SitePatch = Body<'/api/v1/sites/{id}', 'patch'>;
+export type SiteToken = Data<'/api/v1/sites/{id}/tokens'>['items'][number];
+export type CreatedSiteToken = SiteToken & { token: string };
+export type ShareLink = Data<'/api/v1/sites/{id}/links'>['items'][number];
+export type CreatedShareLink = ShareLink & { url: string };
+
 /** The API's error envelope. */
 export type ErrorEnvelope = components['schemas']['def-0'];
 

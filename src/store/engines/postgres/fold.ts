@@ -44,10 +44,10 @@ export async function foldChunk(
     const entries = raw.map(toJournalEntry).sort((a, b) => a.id - b.id);
     const pks = [...new Set(entries.map((e) => e.sessionPk))];
     // Locked in primary-key order: a gate revocation or a purge cannot change them under the fold.
-    const { rows: sessions } = await client.query<SessionColumns>({
+    const { rows: sessions } = await client.query<SessionColumns & { site: string; day: number }>({
       name: 'dwell-fold-read',
       text: `SELECT pk, id, token_hash, cookie_only, started_at, last_activity_at, ended_at, engaged_ms, visible_ms,
-          measured, last_seq, beats, current_url, span_url, span_start, span_end, email, visitor_id
+          measured, last_seq, beats, current_url, span_url, span_start, span_end, email, visitor_id, site, day
         FROM sessions WHERE pk = ANY($1::bigint[]) ORDER BY pk FOR UPDATE`,
       values: [pks],
     });
@@ -61,7 +61,7 @@ export async function foldChunk(
     const owners = new Map(
       sessions.map((s): [number, SessionOwner] => [
         s.pk,
-        { startedAt: s.started_at, who: personKey(s.email, s.visitor_id) },
+        { site: Number(s.site), day: s.day, who: personKey(s.email, s.visitor_id) },
       ]),
     );
     const writes = planFold(rows, entries, rules);
@@ -104,6 +104,7 @@ async function writeFold(
     span_end: ['bigint', next.map((r) => r.openSpan?.end ?? null)],
   });
   const sessionDeltas = unnestAs('x', {
+    site: ['bigint', deltas.sessions.map((d) => d.site)],
     day: ['int', deltas.sessions.map((d) => d.day)],
     who: ['text', deltas.sessions.map((d) => d.who)],
     old_ms: ['bigint', deltas.sessions.map((d) => d.oldMs)],
@@ -111,6 +112,7 @@ async function writeFold(
     last_at: ['bigint', deltas.sessions.map((d) => d.lastAt)],
   });
   const pageDeltas = unnestAs('x', {
+    site: ['bigint', deltas.pages.map((d) => d.site)],
     day: ['int', deltas.pages.map((d) => d.day)],
     url: ['text', deltas.pages.map((d) => d.url)],
     engaged_ms: ['bigint', deltas.pages.map((d) => d.engagedMs)],
@@ -145,10 +147,10 @@ async function writeFold(
        FROM v WHERE s.pk = v.pk
        RETURNING s.pk
      ), session_deltas AS (
-       INSERT INTO rollup_pending (day, who, old_ms, new_ms, last_at) SELECT * FROM ${sessionDeltas}
+       INSERT INTO rollup_pending (site, day, who, old_ms, new_ms, last_at) SELECT * FROM ${sessionDeltas}
      ), page_deltas AS (
-       INSERT INTO rollup_pages_pending (day, url, sessions, engaged_ms)
-       SELECT day, url, 0, engaged_ms FROM ${pageDeltas}
+       INSERT INTO rollup_pages_pending (site, day, url, sessions, engaged_ms)
+       SELECT site, day, url, 0, engaged_ms FROM ${pageDeltas}
      ), new_spans AS (
        INSERT INTO spans (session_pk, url, start_at, end_at) SELECT * FROM ${spanRows}
      ), new_pages AS (

@@ -6,7 +6,7 @@
 // 50 sessions took 200 ms instead of 4.
 
 import type pg from 'pg';
-import type { ImportedSession } from '../../query-types.ts';
+import { type ImportedSession, importedSiteDay } from '../../query-types.ts';
 import { withTransaction } from './connect.ts';
 import { insertRows, PostgresDb } from './db.ts';
 
@@ -40,6 +40,7 @@ export async function importSessions(
 async function insertChunk(client: pg.PoolClient, chunk: ImportedSession[]): Promise<void> {
   const db = new PostgresDb(client);
   const col = <T>(pick: (s: ImportedSession) => T) => chunk.map(pick);
+  const siteDays = chunk.map(importedSiteDay);
   const rows = (await insertRows(
     db,
     'sessions',
@@ -58,6 +59,8 @@ async function insertChunk(client: pg.PoolClient, chunk: ImportedSession[]): Pro
       screen: ['text', col((s) => s.screen)],
       lang: ['text', col((s) => s.lang)],
       current_url: ['text', col((s) => s.pages[s.pages.length - 1]?.url ?? s.entryUrl)],
+      site: ['bigint', siteDays.map((d) => d.site)],
+      day: ['int', siteDays.map((d) => d.day)],
     },
     'pk, id',
   )) as { pk: number; id: string }[];

@@ -3,7 +3,10 @@
 // migrations/), and test/store/migrations-frozen.test.ts fails when a shipped migration's text changes.
 
 import type { Migration } from '../../migration.ts';
+import { assignStoredSessions } from '../../sites/assign-stored-sessions.ts';
 import rollupsSql from './migrations/005-query-rollups.ts';
+import sitesSql from './migrations/012-sites.ts';
+import siteRollupsSql from './migrations/014-site-rollups.ts';
 
 export const migrations: Migration[] = [
   {
@@ -185,4 +188,12 @@ export const migrations: Migration[] = [
       CREATE INDEX session_sections_url ON session_sections (url, session_pk);
     `,
   },
+  { version: 12, name: 'sites', sql: sitesSql },
+  {
+    version: 13,
+    name: 'every stored session to the site of its registrable domain',
+    sql: '',
+    run: assignStoredSessions,
+  },
+  { version: 14, name: 'rollups by site and by the day of its time zone', sql: siteRollupsSql },
 ];

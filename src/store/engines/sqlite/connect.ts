@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { localDay } from '../../../sites/index.ts';
 
 export interface SqliteOptions {
   path: string;
@@ -26,6 +27,10 @@ export function openDatabase(options: SqliteOptions): Database.Database {
   // here, and its mapped pages count against the process's memory.)
   db.pragma('cache_size = -32768');
   db.pragma('temp_store = MEMORY');
+  // The day of an instant in a site's calendar, as PostgreSQL's dwell_local_day (migration 12).
+  db.function('dwell_local_day', { deterministic: true }, (ms, timeZone) =>
+    localDay(Number(ms), String(timeZone)),
+  );
   if (options.maxPages) db.pragma(`max_page_count = ${Math.floor(options.maxPages)}`);
   return db;
 }

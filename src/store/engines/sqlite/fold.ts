@@ -24,13 +24,13 @@ export function createChunkFold(db: Database.Database, sql: Statements, rules: A
     const raw = sql.selectJournal.all(limit) as JournalColumns[];
     if (raw.length === 0) return { count: 0, folded: [] };
     const entries = raw.map(toJournalEntry);
-    // The chunk's sessions (with their day and person, for the rollups) and their existing pages.
+    // The chunk's sessions (with their site, day and person, for the rollups) and their existing pages.
     const pks = JSON.stringify([...new Set(entries.map((e) => e.sessionPk))]);
     const rows = new Map<number, FoldSession>();
     const owners = new Map<number, SessionOwner>();
-    for (const row of sql.selectForFold.all(pks) as SessionColumns[]) {
+    for (const row of sql.selectForFold.all(pks) as (SessionColumns & { site: number; day: number })[]) {
       rows.set(row.pk, { ...toSessionRow(row), id: row.id });
-      owners.set(row.pk, { startedAt: row.started_at, who: personKey(row.email, row.visitor_id) });
+      owners.set(row.pk, { site: row.site, day: row.day, who: personKey(row.email, row.visitor_id) });
     }
     const pagesBefore = new Set(
       (sql.selectPageKeys.all(pks) as [number, string][]).map(([pk, url]) => pageKey(pk, url)),
@@ -58,8 +58,9 @@ export function createChunkFold(db: Database.Database, sql: Statements, rules: A
     for (const s of writes.sections.values())
       sql.upsertSection.run(s.pk, s.url, s.name, s.position, s.engagedMs);
     const deltas = rollupDeltas(writes, owners, pagesBefore);
-    for (const d of deltas.sessions) sql.appendSessionDelta.run(d.day, d.who, d.oldMs, d.newMs, d.lastAt);
-    for (const d of deltas.pages) sql.appendPageDelta.run(d.day, d.url, d.engagedMs);
+    for (const d of deltas.sessions)
+      sql.appendSessionDelta.run(d.site, d.day, d.who, d.oldMs, d.newMs, d.lastAt);
+    for (const d of deltas.pages) sql.appendPageDelta.run(d.site, d.day, d.url, d.engagedMs);
     sql.deleteJournalThrough.run(entries[entries.length - 1]!.id);
     return { count: entries.length, folded: writes.folded };
   }).immediate;

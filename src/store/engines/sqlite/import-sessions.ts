@@ -7,7 +7,7 @@
 
 import type Database from 'better-sqlite3';
 import { rebuildRollupsSql } from '../../queries/rebuild-rollups.ts';
-import type { ImportedSession } from '../../query-types.ts';
+import { type ImportedSession, importedSiteDay } from '../../query-types.ts';
 import { sqliteDialect } from '../../sql.ts';
 
 export function importSessions(
@@ -17,8 +17,8 @@ export function importSessions(
 ): number {
   const insertSession = db.prepare(`
     INSERT INTO sessions (id, started_at, last_activity_at, ended_at, engaged_ms, last_seq, beats, email,
-      visitor_id, entry_url, referrer, screen, lang, current_url)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      visitor_id, entry_url, referrer, screen, lang, current_url, site, day)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertPage = db.prepare(
     'INSERT INTO session_pages (session_pk, url, engaged_ms, max_scroll) VALUES (?, ?, ?, ?)',
   );
@@ -34,6 +34,7 @@ export function importSessions(
     for (const { name } of triggers) db.exec(`DROP TRIGGER "${name}"`);
     for (const s of sessions) {
       const lastUrl = s.pages[s.pages.length - 1]?.url ?? s.entryUrl;
+      const { site, day } = importedSiteDay(s);
       const { lastInsertRowid: pk } = insertSession.run(
         s.id,
         s.startedAt,
@@ -49,6 +50,8 @@ export function importSessions(
         s.screen,
         s.lang,
         lastUrl,
+        site,
+        day,
       );
       for (const p of s.pages) {
         insertPage.run(pk, p.url, p.engagedMs, p.maxScroll);

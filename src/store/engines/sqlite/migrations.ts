@@ -3,10 +3,13 @@
 // fails when a shipped migration's text changes.
 
 import type { Migration } from '../../migration.ts';
+import { assignStoredSessions } from '../../sites/assign-stored-sessions.ts';
 import rollupsSql from './migrations/003-query-rollups.ts';
 import pendingRollupsSql from './migrations/004-pending-rollups.ts';
 import exactRemovalsSql from './migrations/005-exact-removals.ts';
 import oneRollupSchemaSql from './migrations/011-one-rollup-schema.ts';
+import sitesSql from './migrations/012-sites.ts';
+import siteRollupsSql from './migrations/014-site-rollups.ts';
 
 export type { Migration };
 
@@ -182,4 +185,12 @@ export const migrations: Migration[] = [
     name: 'one rollup schema for both engines',
     sql: oneRollupSchemaSql,
   },
+  { version: 12, name: 'sites', sql: sitesSql },
+  {
+    version: 13,
+    name: 'every stored session to the site of its registrable domain',
+    sql: '',
+    run: assignStoredSessions,
+  },
+  { version: 14, name: 'rollups by site and by the day of its time zone', sql: siteRollupsSql },
 ];

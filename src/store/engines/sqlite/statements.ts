@@ -19,14 +19,14 @@ export function prepareStatements(db: Database.Database) {
     // (a Buffer per row saved).
     selectForFold: db.prepare(`
       SELECT pk, id, NULL AS token_hash, 0 AS cookie_only, started_at, last_activity_at, ended_at, engaged_ms, visible_ms,
-        measured, last_seq, beats, current_url, span_url, span_start, span_end, email, visitor_id
+        measured, last_seq, beats, current_url, span_url, span_start, span_end, email, visitor_id, site, day
       FROM sessions WHERE pk IN (SELECT value FROM json_each(?))`),
     // The fold's rollup deltas (fold/rollup-deltas.ts), applied by fold/rollup-fold.ts.
     appendSessionDelta: db.prepare(
-      'INSERT INTO rollup_pending (day, who, old_ms, new_ms, last_at) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO rollup_pending (site, day, who, old_ms, new_ms, last_at) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     appendPageDelta: db.prepare(
-      'INSERT INTO rollup_pages_pending (day, url, sessions, engaged_ms) VALUES (?, ?, 0, ?)',
+      'INSERT INTO rollup_pages_pending (site, day, url, sessions, engaged_ms) VALUES (?, ?, ?, 0, ?)',
     ),
     selectPageKeys: db
       .prepare(
