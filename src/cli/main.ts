@@ -1,6 +1,7 @@
 // The `dwell` command line: `dwell <command> [options]`. Each command lives in commands/ and talks
 // to the same store and query code as the HTTP API.
 
+import { exitCodeOf } from './cli-error.ts';
 import { commands } from './commands/index.ts';
 
 function usage(): string {
@@ -19,8 +20,24 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`dwell: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
-  return command.run(args);
+  try {
+    return await command.run(args);
+  } catch (error) {
+    // One line naming the command: a usage error or a refused field says what to fix (exit 2),
+    // anything else that it could not be done (exit 1).
+    const action = args[0] !== undefined && command.actions?.[args[0]] ? ` ${args[0]}` : '';
+    process.stderr.write(
+      `dwell ${name}${action}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return exitCodeOf(error);
+  }
 }
+
+// `dwell sessions | head` closes the pipe before the table ends: the reader has seen enough.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.ts';
 import { openStore } from '../../store/index.ts';
+import { usageError } from '../cli-error.ts';
 import type { Command } from './types.ts';
 
 const HELP = `Usage: dwell purge --older-than 90d
@@ -23,7 +24,7 @@ export const purge: Command = {
       return 0;
     }
     const match = /^(\d+)(m|h|d|w)$/.exec(values['older-than'] ?? '');
-    if (!match) throw new Error('--older-than needs an age like 90d, 12h or 2w');
+    if (!match) throw usageError('--older-than needs an age like 90d, 12h or 2w');
     const unit = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[
       match[2] as 'm' | 'h' | 'd' | 'w'
     ];

@@ -1,24 +1,29 @@
 // `dwell sections`: a page's attention map in the terminal — which part did they read? (issue #17)
 
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config.ts';
-import { openStore } from '../../store/index.ts';
+import { usageError } from '../cli-error.ts';
+import { pickSite } from '../site-option.ts';
 import { formatDuration, parseSince, table } from '../table.ts';
+import { withStore } from '../with-store.ts';
 import type { Command } from './types.ts';
 
-const HELP = `Usage: dwell sections --url URL [--since 30d|DATE] [--email ADDRESS] [--json]
+const HELP = `Usage: dwell sections --url URL [--site ID] [--since 30d|DATE] [--email ADDRESS] [--json]
 
-Engaged time and reach per data-dwell-section of one page, in page order (UTC days). Reach is the
-share of the page's sessions that spent any engaged time in the section.
+Engaged time and reach per data-dwell-section of one page of a site, in page order, over the days
+of the site's time zone. Reach is the share of the page's sessions that spent any engaged time in
+the section.
+  --site    the site; may be left out while this Dwell has one site
 `;
 
 export const sections: Command = {
-  summary: "a page's attention map: engaged time and reach per section (--url, --since, --email, --json)",
+  summary:
+    "a page's attention map: engaged time and reach per section (--url, --site, --since, --email, --json)",
   async run(args) {
     const { values } = parseArgs({
       args,
       options: {
         url: { type: 'string' },
+        site: { type: 'string' },
         since: { type: 'string', default: '30d' },
         email: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -29,14 +34,15 @@ export const sections: Command = {
       process.stdout.write(HELP);
       return 0;
     }
-    if (!values.url) throw new Error('--url URL is required: the page whose sections to show');
-    const config = loadConfig();
-    const store = await openStore(config);
-    try {
+    if (!values.url) throw usageError('--url URL is required: the page whose sections to show');
+    const url = values.url;
+    return withStore(async (store) => {
+      const site = await pickSite(store, values.site);
       const now = await store.now();
       const map = await store.getPageSections({
-        url: values.url,
-        from: parseSince(values.since, now),
+        site: { pk: site.pk, timeZone: site.timeZone },
+        url,
+        from: parseSince(values.since, now, site.timeZone),
         to: now,
         email: values.email?.trim().toLowerCase(),
       });
@@ -58,8 +64,6 @@ export const sections: Command = {
         ),
       );
       return 0;
-    } finally {
-      await store.close();
-    }
+    });
   },
 };

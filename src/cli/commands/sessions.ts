@@ -1,27 +1,31 @@
 // `dwell sessions`: the newest sessions as an aligned table (or the API's JSON objects).
 
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config.ts';
 import { presentSession } from '../../query/present.ts';
-import { openStore } from '../../store/index.ts';
+import { usageError } from '../cli-error.ts';
+import { pickSite } from '../site-option.ts';
 import { formatDuration, parseSince, table } from '../table.ts';
+import { withStore } from '../with-store.ts';
 import type { Command } from './types.ts';
 
-const HELP = `Usage: dwell sessions [--email ADDRESS] [--since 7d|DATE] [--limit 20] [--json]
+const HELP = `Usage: dwell sessions [--site ID] [--email ADDRESS] [--since 7d|DATE] [--limit 20] [--json]
 
-Lists sessions newest first, from DATABASE_URL.
+Lists one site's sessions newest first, from DATABASE_URL.
+  --site    the site; may be left out while this Dwell has one site
   --email   only this person's sessions
-  --since   only sessions started in the last 7d / 12h / 2w, or since a date (2026-11-01)
+  --since   only sessions started in the last 7d / 12h / 2w, or since a date (2026-11-01, a day
+            of the site's time zone)
   --limit   how many (default 20, at most 1000)
   --json    one JSON array of session objects, as the query API returns them
 `;
 
 export const sessions: Command = {
-  summary: 'list sessions as a table (--email, --since, --limit, --json)',
+  summary: 'list sessions as a table (--site, --email, --since, --limit, --json)',
   async run(args) {
     const { values } = parseArgs({
       args,
       options: {
+        site: { type: 'string' },
         email: { type: 'string' },
         since: { type: 'string' },
         limit: { type: 'string', default: '20' },
@@ -34,19 +38,19 @@ export const sessions: Command = {
       return 0;
     }
     const limit = Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Error('--limit must be 1 to 1000');
-    const config = loadConfig();
-    const store = await openStore(config);
-    try {
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw usageError('--limit must be 1 to 1000');
+    return withStore(async (store, config) => {
+      const site = await pickSite(store, values.site);
       const now = await store.now();
       const page = await store.listSessions(
         {
+          site: site.pk,
           email: values.email?.trim().toLowerCase(),
-          from: values.since === undefined ? undefined : parseSince(values.since, now),
+          from: values.since === undefined ? undefined : parseSince(values.since, now, site.timeZone),
         },
         limit,
       );
-      const views = page.items.map((s) => presentSession(s, now, config.timeoutMs));
+      const views = page.items.map((s) => presentSession(s, now, config.timeoutMs, site.id));
       if (values.json) {
         process.stdout.write(`${JSON.stringify(views, null, 2)}\n`);
         return 0;
@@ -73,8 +77,6 @@ export const sessions: Command = {
         ),
       );
       return 0;
-    } finally {
-      await store.close();
-    }
+    });
   },
 };

@@ -1,22 +1,32 @@
 // `dwell stats`: the overview of the dashboard, in the terminal.
 
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config.ts';
-import { openStore } from '../../store/index.ts';
+import { pickSiteOrAll } from '../site-option.ts';
 import { formatDuration, parseSince, table } from '../table.ts';
+import { withStore } from '../with-store.ts';
 import type { Command } from './types.ts';
 
-const HELP = `Usage: dwell stats [--since 30d|DATE] [--url URL] [--email ADDRESS] [--json]
+const HELP = `Usage: dwell stats [--site ID | --all-sites] [--since 30d|DATE] [--url URL] [--email ADDRESS] [--json]
 
-Sessions, visitors, median and p90 engaged time, by day and top pages (UTC days).
+Sessions, visitors, median and p90 engaged time, by day and top pages, on the days of the site's
+time zone (a date given to --since is a day there too).
+  --site        the site to read; may be left out while this Dwell has one site
+  --all-sites   every site together: each session on the day of its own site's calendar, the range
+                read as UTC days. Never the default, so that two sites' numbers mix only when asked
+  --since       the last 30d / 12h / 2w, or since a date (2026-11-01)
+  --url         one page: engaged time is time on that page
+  --email       one person's sessions
+  --json        the query API's stats object
 `;
 
 export const stats: Command = {
-  summary: 'engaged-time statistics (--since 30d, --url, --email, --json)',
+  summary: 'engaged-time statistics (--site|--all-sites, --since 30d, --url, --email, --json)',
   async run(args) {
     const { values } = parseArgs({
       args,
       options: {
+        site: { type: 'string' },
+        'all-sites': { type: 'boolean', default: false },
         since: { type: 'string', default: '30d' },
         url: { type: 'string' },
         email: { type: 'string' },
@@ -28,12 +38,12 @@ export const stats: Command = {
       process.stdout.write(HELP);
       return 0;
     }
-    const config = loadConfig();
-    const store = await openStore(config);
-    try {
+    return withStore(async (store) => {
+      const site = await pickSiteOrAll(store, values.site, values['all-sites']);
       const now = await store.now();
       const result = await store.getStats({
-        from: parseSince(values.since, now),
+        ...(site ? { site: { pk: site.pk, timeZone: site.timeZone } } : {}),
+        from: parseSince(values.since, now, site?.timeZone),
         to: now,
         url: values.url,
         email: values.email?.trim().toLowerCase(),
@@ -48,7 +58,7 @@ export const stats: Command = {
       );
       process.stdout.write(
         table(
-          ['day', 'sessions', 'engaged'],
+          [site ? `day (${site.timeZone})` : 'day (UTC)', 'sessions', 'engaged'],
           result.byDay
             .filter((d) => d.sessions > 0)
             .map((d) => [d.day, String(d.sessions), formatDuration(d.engagedMs)]),
@@ -62,8 +72,6 @@ export const stats: Command = {
         ),
       );
       return 0;
-    } finally {
-      await store.close();
-    }
+    });
   },
 };

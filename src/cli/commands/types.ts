@@ -3,4 +3,6 @@
 export interface Command {
   summary: string;
   run(args: string[]): Promise<number>;
+  /** Of a command made of actions (`dwell sites add`): each action by name. */
+  actions?: Record<string, Command>;
 }
