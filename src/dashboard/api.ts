@@ -1,9 +1,23 @@
-// The dashboard's only door to data: the query API with the admin token (kept in sessionStorage,
-// so it leaves with the tab). A 401 signs out.
+// The dashboard's only door to data: the API with the admin token (or a site token), kept in
+// sessionStorage so it leaves with the tab. A 401 signs out; any other failure is an ApiError with
+// the envelope's code and message, which forms show next to themselves.
+
+import type { Params } from './types.ts';
 
 const KEY = 'dwell.adminToken';
 
 export class Unauthorized extends Error {}
+
+/** A failure in API.md's envelope: `message` names the field at fault for a 400. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export const token = {
   get: (): string | null => sessionStorage.getItem(KEY),
@@ -11,21 +25,50 @@ export const token = {
   clear: () => sessionStorage.removeItem(KEY),
 };
 
-export async function api<T>(
-  path: string,
-  params: Record<string, string | number | undefined> = {},
-): Promise<T> {
+export function queryString(params: Params): string {
   const query = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') query.set(k, String(v));
   const qs = query.toString();
-  const response = await fetch(`/api/v1/analytics/${path}${qs ? `?${qs}` : ''}`, {
-    headers: { authorization: `Bearer ${token.get() ?? ''}` },
-  });
-  if (response.status === 401) throw new Unauthorized('The admin token was refused.');
-  const body = await response.json();
-  if (!body.success) throw new Error(body.error?.message ?? `HTTP ${response.status}`);
+  return qs ? `?${qs}` : '';
+}
+
+/** The `data` of an envelope, or its error thrown as an ApiError. */
+export async function unwrap<T>(response: Response): Promise<T> {
+  const body = (await response.json().catch(() => null)) as {
+    success?: boolean;
+    data?: unknown;
+    error?: { code?: string; message?: string };
+  } | null;
+  if (!response.ok || !body?.success)
+    throw new ApiError(
+      response.status,
+      body?.error?.code ?? 'HTTP_ERROR',
+      body?.error?.message ?? `HTTP ${response.status}`,
+    );
   return body.data as T;
 }
+
+/** Any /api/v1 route with the token: GET by default, a JSON body for the others. */
+export async function request<T>(
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  { params = {}, body }: { params?: Params; body?: unknown } = {},
+): Promise<T> {
+  const response = await fetch(`/api/v1/${path}${queryString(params)}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token.get() ?? ''}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (response.status === 401) throw new Unauthorized('The token was refused.');
+  return unwrap<T>(response);
+}
+
+/** An analytics route (API.md "Query"): stats, sessions, visitors, sections… */
+export const api = <T>(path: string, params: Params = {}): Promise<T> =>
+  request<T>('GET', `analytics/${path}`, { params });
 
 /**
  * Server-Sent Events read with fetch, not EventSource: EventSource cannot send the Authorization

@@ -1,9 +1,9 @@
 // The page view with its attention map (issue #17): the page's sections in page order, with bars of
-// engaged time and of reach, for the period or for one person ("what did joe@ read?").
+// engaged time and of reach, for the period or for one person ("what did joe@ read?"). The shared
+// view shows it for everyone only: a shared link never names a person.
 
-import { api } from './api.ts';
 import { duration, h, number, shortUrl } from './format.ts';
-import type { Context } from './views.ts';
+import type { Context } from './types.ts';
 
 interface PageSections {
   url: string;
@@ -27,7 +27,7 @@ const kpi = (label: string, value: string) =>
 
 export async function pageView(root: HTMLElement, ctx: Context, params: URLSearchParams) {
   const url = params.get('url') ?? '';
-  const email = params.get('email') ?? '';
+  const email = ctx.shared ? '' : (params.get('email') ?? '');
   if (!url) {
     root.replaceChildren(
       h('h1', {}, 'Page'),
@@ -37,8 +37,8 @@ export async function pageView(root: HTMLElement, ctx: Context, params: URLSearc
   }
   const query = { url, from: ctx.from, to: ctx.to, email: email || undefined };
   const [map, stats] = await Promise.all([
-    api<PageSections>('sections', query),
-    api<PageStats>('stats', query),
+    ctx.read<PageSections>('sections', query),
+    ctx.read<PageStats>('stats', query),
   ]);
   const input = h('input', {
     name: 'email',
@@ -62,8 +62,12 @@ export async function pageView(root: HTMLElement, ctx: Context, params: URLSearc
   const who = email ? `${email}'s sessions` : 'all sessions';
   root.replaceChildren(
     h('h1', {}, 'Attention map'),
-    h('p', { class: 'page-url' }, h('a', { href: url, title: url, rel: 'noopener' }, shortUrl(url))),
-    form,
+    h(
+      'p',
+      { class: 'page-url' },
+      h('a', { href: url, title: url, rel: 'noopener' }, shortUrl(url, (ctx.site?.hosts.length ?? 0) > 1)),
+    ),
+    ...(ctx.shared ? [] : [form]),
     h(
       'section',
       { class: 'kpis', 'aria-label': 'Key figures of the page' },

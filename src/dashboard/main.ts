@@ -1,17 +1,31 @@
-// The Dwell dashboard: sign in with the admin token, then overview, sessions, people and live,
-// routed by the URL hash. The live count in the header follows the SSE stream without reloads.
+// The Dwell dashboard: sign in with the admin token (or a site token), then a site's overview,
+// sessions, people and live, and the Sites pages, routed by the URL hash; the site is in the query
+// string (?site=). At /share/<secret> it is a shared link's read-only view instead (shared.ts).
+// The live count in the header follows the SSE stream without reloads.
 
 import './styles.css';
-import { subscribe, token, Unauthorized } from './api.ts';
+import { api, request, subscribe, token, Unauthorized } from './api.ts';
 import { pageView } from './attention-map.ts';
 import { h } from './format.ts';
-import { type Context, type Live, live, overview, people, sessions } from './views.ts';
+import { live } from './live.ts';
+import { overview } from './overview.ts';
+import { people } from './people.ts';
+import { sessions } from './sessions.ts';
+import { shared } from './shared.ts';
+import { brand, header, range, rangeSelect, siteSwitcher, tabs } from './shell.ts';
+import { siteSettings } from './site-settings.ts';
+import { sitesPage } from './sites.ts';
+import type { Context, Live, Site, SiteSummary } from './types.ts';
 
 const app = document.getElementById('app')!;
-const RANGES = { '7d': 7, '30d': 30, '90d': 90 } as const;
-let range: keyof typeof RANGES = (sessionStorage.getItem('dwell.range') as keyof typeof RANGES) || '30d';
+const SITE_VIEWS = ['overview', 'sessions', 'people', 'live', 'page'];
+const ADMIN_VIEWS = ['sites', 'settings'];
 let liveState: Live | null = null;
+let liveSite: string | null = null;
 let stopLive: (() => void) | null = null;
+/** A note for the next render ("Saved.", "Removed …"), shown once above the view. */
+let flash: string | null = null;
+let renders = 0;
 
 function signIn(message?: string) {
   stopLive?.();
@@ -34,7 +48,7 @@ function signIn(message?: string) {
     h(
       'p',
       { id: 'token-help', class: 'muted' },
-      'Printed by the server on first start and kept in the data folder (admin-token). It stays in this tab only.',
+      'Printed by the server on first start and kept in the data folder (admin-token); a site token opens its one site. It stays in this tab only.',
     ),
     message ? h('p', { class: 'error', role: 'alert' }, message) : null,
     h('button', { type: 'submit', class: 'button' }, 'Sign in'),
@@ -49,29 +63,47 @@ function signIn(message?: string) {
   input.focus();
 }
 
-function shell(active: string, main: HTMLElement) {
-  const link = (hash: string, label: string) =>
-    h(
-      'a',
-      { href: `#/${hash}`, class: 'tab', ...(active === hash ? { 'aria-current': 'page' } : {}) },
-      label,
-    );
-  const select = h(
-    'select',
-    { id: 'range', 'aria-label': 'Period' },
-    ...Object.keys(RANGES).map((r) =>
-      h(
-        'option',
-        { value: r, ...(r === range ? { selected: true } : {}) },
-        `Last ${RANGES[r as keyof typeof RANGES]} days`,
-      ),
-    ),
-  ) as HTMLSelectElement;
-  select.addEventListener('change', () => {
-    range = select.value as keyof typeof RANGES;
-    sessionStorage.setItem('dwell.range', range);
-    void render();
-  });
+function liveText() {
+  if (!liveState) return 'connecting…';
+  return `${liveState.count} ${liveState.count === 1 ? 'person' : 'people'} engaged now`;
+}
+
+/** The live count of the site on screen; a new site starts a new stream. */
+function startLive(site: string) {
+  if (stopLive && liveSite === site) return;
+  stopLive?.();
+  liveState = null;
+  liveSite = site;
+  stopLive = subscribe<Live>(
+    `live?${new URLSearchParams({ site })}`,
+    (data) => {
+      liveState = data;
+      const badge = document.getElementById('live-count');
+      if (badge) badge.textContent = liveText();
+      document.getElementById('live-badge')?.classList.toggle('on', data.count > 0);
+      const view = document.getElementById('main');
+      if (view && location.hash.startsWith('#/live')) live(view, liveState);
+    },
+    (up) => document.getElementById('live-badge')?.classList.toggle('down', !up),
+  );
+}
+
+function shell(
+  active: string,
+  sites: SiteSummary[],
+  site: SiteSummary | null,
+  admin: boolean,
+  main: HTMLElement,
+) {
+  const views: [string, string][] = site
+    ? [
+        ['overview', 'Overview'],
+        ['sessions', 'Sessions'],
+        ['people', 'People'],
+        ['live', 'Live'],
+      ]
+    : [];
+  if (admin) views.push(['sites', 'Sites']);
   const signOut = h(
     'button',
     {
@@ -86,28 +118,22 @@ function shell(active: string, main: HTMLElement) {
   );
   app.replaceChildren(
     h('a', { href: '#main', class: 'skip' }, 'Skip to content'),
-    h(
-      'header',
-      { class: 'top' },
-      h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), 'Dwell'),
-      h(
-        'nav',
-        { 'aria-label': 'Views' },
-        link('overview', 'Overview'),
-        link('sessions', 'Sessions'),
-        link('people', 'People'),
-        link('live', 'Live'),
-      ),
+    header(
+      brand(),
+      siteSwitcher(sites, site),
+      tabs(active === 'settings' ? 'sites' : active, views),
       h(
         'div',
         { class: 'top-right' },
-        h(
-          'a',
-          { href: '#/live', class: 'live-badge', id: 'live-badge', 'aria-live': 'polite' },
-          h('span', { class: 'pulse', 'aria-hidden': 'true' }),
-          h('span', { id: 'live-count' }, liveText()),
-        ),
-        select,
+        site
+          ? h(
+              'a',
+              { href: '#/live', class: 'live-badge', id: 'live-badge', 'aria-live': 'polite' },
+              h('span', { class: 'pulse', 'aria-hidden': 'true' }),
+              h('span', { id: 'live-count' }, liveText()),
+            )
+          : null,
+        rangeSelect(() => void render()),
         signOut,
       ),
     ),
@@ -115,56 +141,76 @@ function shell(active: string, main: HTMLElement) {
   );
 }
 
-function liveText() {
-  if (!liveState) return 'connecting…';
-  return `${liveState.count} ${liveState.count === 1 ? 'person' : 'people'} engaged now`;
-}
-
-function startLive() {
-  if (stopLive) return;
-  stopLive = subscribe<Live>(
-    'live',
-    (data) => {
-      liveState = data;
-      const badge = document.getElementById('live-count');
-      if (badge) badge.textContent = liveText();
-      document.getElementById('live-badge')?.classList.toggle('on', data.count > 0);
-      const view = document.getElementById('main');
-      if (view && location.hash.startsWith('#/live')) live(view, liveState);
-    },
-    (up) => document.getElementById('live-badge')?.classList.toggle('down', !up),
-  );
-}
-
 async function render() {
   if (!token.get()) return signIn();
   const [path = 'overview', qs = ''] = location.hash.replace(/^#\/?/, '').split('?');
-  const view = ['overview', 'sessions', 'people', 'live', 'page'].includes(path) ? path : 'overview';
+  const turn = ++renders;
+  let sites: (Site | SiteSummary)[];
+  try {
+    sites = (await request<{ items: (Site | SiteSummary)[] }>('GET', 'sites')).items;
+    // A newer render (another click while this one waited) draws the page, not this one.
+    if (turn !== renders) return;
+  } catch (error) {
+    if (error instanceof Unauthorized) return signIn('That token was not accepted. Check it and try again.');
+    app.replaceChildren(
+      h('p', { class: 'error', role: 'alert' }, `Could not load the sites: ${(error as Error).message}`),
+    );
+    return;
+  }
+  // A site token is answered its own site without settings: it reads, it does not manage.
+  const admin = sites.every((s) => 'origins' in s);
+  const wanted = new URLSearchParams(location.search).get('site');
+  const site = sites.find((s) => s.id === wanted) ?? sites[0] ?? null;
+  const notes = [
+    flash,
+    wanted && site && wanted !== site.id ? `No site “${wanted}”: showing ${site.name}.` : null,
+  ];
+  flash = null;
+  let view = [...SITE_VIEWS, ...(admin ? ADMIN_VIEWS : [])].includes(path) ? path : 'overview';
+  if (!site && admin) view = 'sites';
   const main = h('main', { id: 'main', tabindex: '-1', class: 'content', 'aria-busy': 'true' });
-  shell(view, main);
-  const now = new Date();
+  shell(view, sites, site, admin, main);
+  const params = new URLSearchParams(qs);
   const ctx: Context = {
-    from: new Date(now.getTime() - RANGES[range] * 86_400_000).toISOString(),
-    to: now.toISOString(),
+    ...range.period(),
+    read: (route, query = {}) => api(route, { site: site?.id, ...query }),
+    site,
+    shared: false,
     go: (hash) => {
       location.hash = hash;
     },
   };
+  const refresh = (note?: string) => {
+    flash = note ?? null;
+    void render();
+  };
+  const body = h('div', {});
+  main.replaceChildren(
+    ...notes.filter((n): n is string => !!n).map((n) => h('p', { class: 'flash', role: 'status' }, n)),
+    body,
+  );
   try {
-    if (view === 'overview') await overview(main, ctx);
-    else if (view === 'sessions') await sessions(main, ctx, new URLSearchParams(qs));
-    else if (view === 'people') await people(main, ctx);
-    else if (view === 'page') await pageView(main, ctx, new URLSearchParams(qs));
-    else live(main, liveState);
+    if (!site && !admin) body.append(h('p', { class: 'muted' }, 'This token reads no site.'));
+    else if (view === 'sites') await sitesPage(body, { sites: sites as Site[], refresh });
+    else if (view === 'settings') await siteSettings(body, { site: site as Site, refresh });
+    else if (view === 'overview') await overview(body, ctx);
+    else if (view === 'sessions') await sessions(body, ctx, params);
+    else if (view === 'people') await people(body, ctx);
+    else if (view === 'page') await pageView(body, ctx, params);
+    else live(body, liveState);
     main.setAttribute('aria-busy', 'false');
-    startLive();
+    if (site) startLive(site.id);
   } catch (error) {
     if (error instanceof Unauthorized) return signIn('That token was not accepted. Check it and try again.');
-    main.replaceChildren(
+    body.replaceChildren(
       h('p', { class: 'error', role: 'alert' }, `Could not load this view: ${(error as Error).message}`),
     );
   }
 }
 
-window.addEventListener('hashchange', () => void render());
-void render();
+const secret = /^\/share\/([^/]+)\/?$/.exec(location.pathname)?.[1];
+if (secret) void shared(app, decodeURIComponent(secret));
+else {
+  window.addEventListener('hashchange', () => void render());
+  void render();
+}

@@ -1,7 +1,8 @@
 // The web dashboard at /dashboard: one HTML page and the bundle scripts/build.mjs makes from
 // src/dashboard/ (dist/public/dashboard.js and .css, and its icon), read once at start and served
 // with ETags.
-// The page is public; everything it shows comes from the query API with the admin token.
+// The page is public; everything it shows comes from the query API with the admin or a site token,
+// or, at /share/<secret>, from that shared link's API (routes/share.ts).
 
 import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
