@@ -34,6 +34,8 @@ export interface Config {
    * origins, or its hosts'), `*` any, or a fixed list for every site.
    */
   allowedOrigins: 'sites' | '*' | string[];
+  /** DWELL_GEO: look up each new session's country in the shipped offline database (issue #24). */
+  geo: boolean;
   sites: {
     /** DWELL_SITES=auto: a host no site claims gets a site of its own on first sight. */
     auto: boolean;
@@ -237,6 +239,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     trustProxy,
     allowedOrigins,
     sites: { auto: sitesMode === 'auto', firstHosts },
+    geo: bool('DWELL_GEO', true),
     legacyBeats: bool('DWELL_LEGACY_BEATS', true),
     honorGpc: bool('DWELL_HONOR_GPC', true),
     honorDnt: bool('DWELL_HONOR_DNT', false),

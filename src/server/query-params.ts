@@ -3,6 +3,7 @@
 // defaults and limits docs/query.md ("Query API") documents.
 
 import { dayStart, parseDayName } from '../sites/index.ts';
+import { DIMENSIONS, type Dimension, type OriginFilter } from '../store/breakdown-types.ts';
 import { errors } from './errors.ts';
 
 const DAY_MS = 86_400_000;
@@ -31,4 +32,14 @@ export function parseRange(
   if (to - from > MAX_RANGE_DAYS * DAY_MS)
     throw errors.invalidRange(`a range is at most ${MAX_RANGE_DAYS} days`);
   return { from, to };
+}
+
+/** The origin filters a query string gives (API.md "Breakdowns"); undefined when it gives none. */
+export function originFilterOf(query: Partial<Record<Dimension, string>>): OriginFilter | undefined {
+  const filter: OriginFilter = {};
+  for (const dimension of DIMENSIONS) {
+    const value = query[dimension];
+    if (value !== undefined) filter[dimension] = value;
+  }
+  return Object.keys(filter).length ? filter : undefined;
 }

@@ -4,7 +4,9 @@
 
 import type { Span } from '../accounting/spans.ts';
 import { localDay } from '../sites/index.ts';
+import type { Breakdown, BreakdownQuery, OriginFilter } from './breakdown-types.ts';
 import type { PageTotal, SessionRecord } from './records.ts';
+import type { SessionOrigin } from './types.ts';
 
 /**
  * The site a read is about: its key, and the time zone its days are counted in (the day a session
@@ -25,6 +27,8 @@ export const FIRST_SITE: SiteScope = { pk: 1, timeZone: 'UTC' };
 export interface SessionFilter {
   /** One site's sessions (its pk); every site's when left out (the CLI's whole-database export). */
   site?: number | undefined;
+  /** Sessions of these origins (source, campaign, device, country…). */
+  origin?: OriginFilter | undefined;
   email?: string | undefined;
   visitorId?: string | undefined;
   /** Sessions that credited time to this page (exact URL). */
@@ -78,6 +82,8 @@ export interface VisitorList {
  */
 export interface StatsQuery {
   site?: SiteScope | undefined;
+  /** Sessions of these origins only (read from the sessions, not the rollups). */
+  origin?: OriginFilter | undefined;
   from: number;
   to: number;
   url?: string | undefined;
@@ -102,6 +108,7 @@ export interface Stats {
 /** The attention map of one page: sessions that started on the days [from, to) touches (as stats). */
 export interface PageSectionsQuery {
   site?: SiteScope | undefined;
+  origin?: OriginFilter | undefined;
   url: string;
   from: number;
   to: number;
@@ -142,8 +149,48 @@ export interface LiveSession {
 export interface ImportedSession extends Omit<SessionRecord, 'lastSeq' | 'currentUrl' | 'pages'> {
   /** Its site (the first site, on UTC days, when left out: as NewSession). */
   site?: SiteScope | undefined;
+  origin?: SessionOrigin | undefined;
   pages: PageTotal[];
   spans: Span[];
+}
+
+/** The origin columns of an imported session, in the order ORIGIN_COLUMNS names them. */
+export const ORIGIN_COLUMNS = [
+  'source',
+  'source_category',
+  'referrer_host',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_content',
+  'utm_term',
+  'entry_path',
+  'device',
+  'browser',
+  'os',
+  'country',
+  'region',
+] as const;
+
+export function originValues(origin: SessionOrigin | undefined): (string | null)[] {
+  if (!origin) return ORIGIN_COLUMNS.map(() => null);
+  const u = origin.utm;
+  return [
+    origin.source,
+    origin.sourceCategory,
+    origin.referrerHost,
+    u.source,
+    u.medium,
+    u.campaign,
+    u.content,
+    u.term,
+    origin.entryPath,
+    origin.device,
+    origin.browser,
+    origin.os,
+    origin.country,
+    origin.region,
+  ];
 }
 
 /** The site and day an imported session is stored with. */
@@ -181,6 +228,8 @@ export interface QueryStore {
     filter: SessionFilter,
     context: { now: number; timeoutMs: number },
   ): AsyncIterable<string>;
+  /** Engaged time by one dimension of the sessions' origin, most engaged first (issue #24). */
+  getBreakdown(query: BreakdownQuery): Promise<Breakdown>;
   /** Deletes sessions whose last activity is before `before`, with their pages and spans. */
   purgeSessions(before: number): Promise<number>;
   /** Writes complete sessions in one transaction (the demo seeder, benchmarks, imports). */

@@ -2,6 +2,7 @@
 // its timeline. The Store (types.ts) writes them and the queries (query-types.ts) read them.
 
 import type { Span } from '../accounting/spans.ts';
+import type { SessionOrigin } from './types.ts';
 
 /** Engaged time in one `data-dwell-section` of a page; `position` is its index in page order. */
 export interface SectionTime {
@@ -42,6 +43,8 @@ export interface SessionRecord {
 export interface SessionDetail extends SessionRecord {
   /** The site it belongs to (its pk). */
   site: number;
+  /** Where it came from (issue #24); null for sessions stored before origins were recorded. */
+  origin: SessionOrigin | null;
   /** Engaged spans in time order, the open one included. */
   timeline: Span[];
 }

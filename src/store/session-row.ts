@@ -3,7 +3,7 @@
 
 import type { Span } from '../accounting/spans.ts';
 import type { SessionRow } from './beat-plan.ts';
-import type { PageTotal, SessionDetail, SessionRecord } from './types.ts';
+import type { PageTotal, SessionDetail, SessionOrigin, SessionRecord } from './types.ts';
 
 export interface SessionColumns {
   pk: number;
@@ -145,5 +145,34 @@ export function toSessionDetail(
       .filter((s) => s.url === p.url)
       .map((s) => ({ name: s.name, engagedMs: Number(s.engaged_ms) })),
   }));
-  return { ...toSessionRecord(raw, pageTotals), site: Number(raw.site ?? 0), timeline };
+  return {
+    ...toSessionRecord(raw, pageTotals),
+    site: Number(raw.site ?? 0),
+    origin: originOf(raw),
+    timeline,
+  };
+}
+
+/** The origin columns of a sessions row (SELECT *), or null where none was recorded. */
+function originOf(raw: SessionColumns): SessionOrigin | null {
+  const r = raw as unknown as Record<string, string | null | undefined>;
+  if (r.source_category == null) return null;
+  return {
+    source: r.source ?? null,
+    sourceCategory: r.source_category,
+    referrerHost: r.referrer_host ?? null,
+    utm: {
+      source: r.utm_source ?? null,
+      medium: r.utm_medium ?? null,
+      campaign: r.utm_campaign ?? null,
+      content: r.utm_content ?? null,
+      term: r.utm_term ?? null,
+    },
+    entryPath: r.entry_path ?? null,
+    device: r.device ?? null,
+    browser: r.browser ?? null,
+    os: r.os ?? null,
+    country: r.country ?? null,
+    region: r.region ?? null,
+  };
 }

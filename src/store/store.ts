@@ -6,6 +6,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { GroupCommit } from './append/group-commit.ts';
 import { SessionDirectory } from './append/session-directory.ts';
+import type { BreakdownQuery } from './breakdown-types.ts';
 import type { Engine } from './engine.ts';
 import { StoreUnavailableError } from './errors.ts';
 import { FoldListeners } from './fold/fold-listeners.ts';
@@ -17,12 +18,14 @@ import { dailySalt } from './queries/daily-salt.ts';
 import { exportSessions } from './queries/export-sessions.ts';
 import { getGateAccess, grantGateAccess, revokeGateAccess } from './queries/gate-access.ts';
 import { createGateLink, redeemGateLink } from './queries/gate-links.ts';
+import { getBreakdown } from './queries/get-breakdown.ts';
 import { getPageSections } from './queries/get-page-sections.ts';
 import { getSession } from './queries/get-session.ts';
 import { getStats } from './queries/get-stats.ts';
 import { listLiveSessions } from './queries/list-live-sessions.ts';
 import { listSessions } from './queries/list-sessions.ts';
 import { listVisitors } from './queries/list-visitors.ts';
+import { hasOriginFilter } from './queries/origin-filter.ts';
 import { purgeSessions } from './queries/purge-sessions.ts';
 import * as siteAccess from './queries/site-access.ts';
 import * as sites from './queries/sites.ts';
@@ -195,8 +198,11 @@ export class EngineStore<E extends Engine = Engine> implements Store {
   }
   getStats(query: StatsQuery) {
     // Filtered stats read the sessions themselves; the rest reads the rollups.
-    const filtered = query.email !== undefined || query.url !== undefined;
+    const filtered = query.email !== undefined || query.url !== undefined || hasOriginFilter(query.origin);
     return this.read(filtered ? 'rows' : 'rollups', () => getStats(this.port.db, query));
+  }
+  getBreakdown(query: BreakdownQuery) {
+    return this.read('rows', () => getBreakdown(this.port.db, query));
   }
   getPageSections(query: PageSectionsQuery) {
     return this.read('rows', () => getPageSections(this.port.db, query));

@@ -29,6 +29,28 @@ export interface NewSession {
   referrer: string | null;
   screen: string | null;
   lang: string | null;
+  /** Where it came from, on what device, from which country (src/sources/), and its entry path. */
+  origin?: SessionOrigin | undefined;
+}
+
+/** A session's origin as the store keeps it (issue #24): every value cut to ORIGIN_LIMITS already. */
+export interface SessionOrigin {
+  source: string | null;
+  sourceCategory: string;
+  referrerHost: string | null;
+  utm: {
+    source: string | null;
+    medium: string | null;
+    campaign: string | null;
+    content: string | null;
+    term: string | null;
+  };
+  entryPath: string | null;
+  device: string | null;
+  browser: string | null;
+  os: string | null;
+  country: string | null;
+  region: string | null;
 }
 
 export interface BeatInput extends Beat {

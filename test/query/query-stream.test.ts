@@ -141,8 +141,12 @@ describe('exports', () => {
     assert.ok(rows.length > 3_000 && rows.length < 3_500, String(rows.length));
     const first = rows[0];
     const one = await fetch(`${server.url}/api/v1/analytics/sessions/${first.id}`, { headers: auth });
-    const { timeline: _timeline, ...session } = ((await one.json()) as { data: Record<string, unknown> })
-      .data;
+    // The detail adds its timeline and its origin (issue #24) to the session the export streams.
+    const {
+      timeline: _timeline,
+      origin: _origin,
+      ...session
+    } = ((await one.json()) as { data: Record<string, unknown> }).data;
     assert.deepEqual(first, session);
     assert.ok(rows.every((r, i) => i === 0 || r.startedAt >= rows[i - 1].startedAt));
   });

@@ -24,6 +24,7 @@ const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
     12: 'dff9e6d83df52a87',
     13: 'e3b0c44298fc1c14',
     14: '4447d1c7574eebce',
+    15: 'dcf7a04b8e6a22ee',
   },
   postgres: {
     1: '0323294065512e1f',
@@ -37,6 +38,7 @@ const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
     12: '96307a047af4fb13',
     13: 'e3b0c44298fc1c14',
     14: '8ddca91a3809e2e8',
+    15: 'aa864d8c5c5bbff8',
   },
 };
 

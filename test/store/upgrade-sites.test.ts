@@ -16,6 +16,7 @@ import { createPool } from '../../src/store/engines/postgres/connect.ts';
 import { PostgresDb } from '../../src/store/engines/postgres/db.ts';
 import { migrations as postgresMigrations } from '../../src/store/engines/postgres/migrations.ts';
 import { PostgresStore } from '../../src/store/engines/postgres/store.ts';
+import { migrations as sqliteMigrations } from '../../src/store/engines/sqlite/migrations.ts';
 import { SqliteStore } from '../../src/store/engines/sqlite/store.ts';
 import { runMigrations } from '../../src/store/migration.ts';
 import type { PageSections, SiteScope, Stats, VisitorList } from '../../src/store/query-types.ts';
@@ -30,7 +31,7 @@ const START = Date.UTC(2026, 10, 1, 20);
 const DAY = 86_400_000;
 /** The last PostgreSQL migration before sites: the schema 879f66e left. */
 const POSTGRES_BEFORE_SITES = 8;
-const LATEST = 14;
+const LATEST = Math.max(...sqliteMigrations.map((m) => m.version));
 
 interface Answers {
   range: { from: number; to: number };

@@ -9,6 +9,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { migrations } from '../../src/store/engines/sqlite/migrations.ts';
 import { SqliteStore } from '../../src/store/engines/sqlite/store.ts';
 
 const FIXTURE = join(import.meta.dirname, '../fixtures/upgrade');
@@ -25,7 +26,7 @@ describe('upgrading a SQLite database written at migration 10', () => {
     try {
       await store.migrate();
       const version = store.db.prepare('SELECT max(version) FROM schema_migrations').pluck().get();
-      assert.equal(version, 14, 'the file was migrated');
+      assert.equal(version, Math.max(...migrations.map((m) => m.version)), 'the file was migrated');
       // Its sessions' URLs are bare paths: every one goes to the one site the upgrade makes.
       const [site, ...others] = await store.listSites();
       assert.equal(others.length, 0);

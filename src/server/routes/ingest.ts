@@ -16,6 +16,7 @@ import {
   StartSessionBody,
 } from '../schemas/ingest.ts';
 import { newSessionId } from '../session-id.ts';
+import { sessionOrigin } from '../session-origin.ts';
 import { hashToken, type VisitorKeys } from '../visitor-keys.ts';
 import { answerBeat, countRefusedBeats, toSectionTimes } from './beat-answer.ts';
 
@@ -80,6 +81,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<IngestOptions> = async (
         referrer: body.referrer || null,
         screen: body.screen ?? null,
         lang: body.lang ?? null,
+        origin: sessionOrigin(request, site, { url: body.url, referrer: body.referrer }, config.geo),
       });
       app.metrics.sessions.inc({ kind: 'tracker' });
       return reply

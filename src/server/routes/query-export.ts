@@ -8,7 +8,7 @@ import { exportChunks } from '../../query/export.ts';
 import type { SessionFilter } from '../../store/query-types.ts';
 import type { Store } from '../../store/types.ts';
 import { siteToRead } from '../plugins/read-access.ts';
-import { parseTime } from '../query-params.ts';
+import { originFilterOf, parseTime } from '../query-params.ts';
 import { failures } from '../schemas/envelope.ts';
 import { ExportQuery } from '../schemas/query.ts';
 
@@ -51,6 +51,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ config: Readonly<Config>;
       const site = siteToRead(request, q.site);
       const filter: SessionFilter = {
         site: site.pk,
+        origin: originFilterOf(q),
         from: parseTime('from', q.from, site.timeZone),
         to: parseTime('to', q.to, site.timeZone),
         email: q.email,

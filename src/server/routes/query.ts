@@ -9,9 +9,11 @@ import { InvalidCursorError } from '../../store/query-types.ts';
 import type { Store } from '../../store/types.ts';
 import { errors } from '../errors.ts';
 import { requireReader, siteToRead } from '../plugins/read-access.ts';
-import { parseRange, parseTime } from '../query-params.ts';
+import { originFilterOf, parseRange, parseTime } from '../query-params.ts';
 import { failures, Ok } from '../schemas/envelope.ts';
 import {
+  Breakdown,
+  BreakdownQuery,
   PageSections,
   PageSectionsQuery,
   SessionList,
@@ -61,6 +63,7 @@ export const queryRoutes: FastifyPluginAsyncTypebox<QueryRoutesOptions> = async 
         .listSessions(
           {
             site: site.pk,
+            origin: originFilterOf(q),
             email: q.email,
             visitorId: q.visitorId,
             url: q.url,
@@ -106,6 +109,7 @@ export const queryRoutes: FastifyPluginAsyncTypebox<QueryRoutesOptions> = async 
         success: true as const,
         data: {
           ...presentSession(session, now, config.timeoutMs, site?.id),
+          origin: session.origin,
           timeline: session.timeline.map(presentSpan),
         },
       };
@@ -159,6 +163,7 @@ export const queryRoutes: FastifyPluginAsyncTypebox<QueryRoutesOptions> = async 
         ...range,
         url: request.query.url,
         email: request.query.email,
+        origin: originFilterOf(request.query),
       });
       return { success: true as const, data: stats };
     },
@@ -182,11 +187,43 @@ export const queryRoutes: FastifyPluginAsyncTypebox<QueryRoutesOptions> = async 
       const range = parseRange(request.query, await store.now(), site.timeZone);
       const map = await store.getPageSections({
         site,
+        origin: originFilterOf(request.query),
         ...range,
         url: request.query.url,
         email: request.query.email,
       });
       return { success: true as const, data: map };
+    },
+  );
+
+  app.get(
+    '/api/v1/analytics/breakdown',
+    {
+      schema: {
+        tags: ['query'],
+        summary: 'Engaged time by source, campaign, device or country',
+        description:
+          "Per value of `by` over the site's days that [from, to) touches: sessions, distinct people, engaged time (total and median) and engaged sessions (≥ 10 s engaged), most engaged time first. Every dimension is also a filter (`source=Hacker News&country=DE`; `(none)` matches sessions without one).",
+        security,
+        querystring: BreakdownQuery,
+        response: { 200: Ok(Breakdown), ...failures(400, 401, 404, 503) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const site = siteToRead(request, q.site);
+      const range = parseRange(q, await store.now(), site.timeZone);
+      const breakdown = await store
+        .getBreakdown({
+          site,
+          by: q.by,
+          ...range,
+          limit: q.limit,
+          cursor: q.cursor,
+          filter: originFilterOf(q),
+        })
+        .catch(cursorErrors);
+      return { success: true as const, data: breakdown };
     },
   );
 

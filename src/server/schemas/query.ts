@@ -24,6 +24,26 @@ export const SiteParam = Type.Optional(
   }),
 );
 
+/**
+ * The origin filters (API.md "Breakdowns"): sessions whose origin has each value given; `(none)`
+ * matches sessions without one. Every breakdown dimension is a filter.
+ */
+const OriginValue = (description: string) => Type.Optional(Type.String({ maxLength: 300, description }));
+export const OriginFilters = {
+  source: OriginValue('Source, as the breakdown names it (`Hacker News`, `Google`, `newsletter`)'),
+  referrer: OriginValue("The external referrer's host"),
+  utm_source: OriginValue('utm_source of the entry URL'),
+  utm_medium: OriginValue('utm_medium of the entry URL'),
+  utm_campaign: OriginValue('utm_campaign of the entry URL'),
+  utm_content: OriginValue('utm_content of the entry URL'),
+  utm_term: OriginValue('utm_term of the entry URL'),
+  entry: OriginValue("The entry page's path"),
+  device: OriginValue('desktop, mobile, tablet or tv'),
+  browser: OriginValue('Browser family'),
+  os: OriginValue('Operating system family'),
+  country: OriginValue('ISO 3166-1 alpha-2 country code, upper case'),
+};
+
 /** Visible time (API.md "Query", the second clock): null where it was stored before Dwell measured it. */
 const VisibleMs = (example: number) =>
   Type.Union([Type.Integer(), Type.Null()], {
@@ -81,6 +101,7 @@ const Status = Type.Union([Type.Literal('active'), Type.Literal('ended'), Type.L
 
 export const SessionsQuery = Type.Object({
   site: SiteParam,
+  ...OriginFilters,
   email: Type.Optional(Type.String({ maxLength: 320, examples: ['ana@example.com'] })),
   visitorId: Type.Optional(Type.String({ maxLength: 64 })),
   url: Type.Optional(
@@ -106,7 +127,35 @@ export const Span = Type.Object({
   end: Iso('2026-11-23T10:01:30.000Z'),
 });
 
-export const SessionWithTimeline = Type.Intersect([Session, Type.Object({ timeline: Type.Array(Span) })]);
+const Nullable = Type.Union([Type.String(), Type.Null()]);
+
+/** Where a session came from (issue #24); null for sessions stored before it was recorded. */
+export const SessionOrigin = Type.Union([
+  Type.Object({
+    source: Nullable,
+    sourceCategory: Type.String({ examples: ['social'] }),
+    referrerHost: Nullable,
+    utm: Type.Object({
+      source: Nullable,
+      medium: Nullable,
+      campaign: Nullable,
+      content: Nullable,
+      term: Nullable,
+    }),
+    entryPath: Nullable,
+    device: Nullable,
+    browser: Nullable,
+    os: Nullable,
+    country: Nullable,
+    region: Nullable,
+  }),
+  Type.Null(),
+]);
+
+export const SessionWithTimeline = Type.Intersect([
+  Session,
+  Type.Object({ timeline: Type.Array(Span), origin: Type.Optional(SessionOrigin) }),
+]);
 
 export const RangeQuery = Type.Object({
   site: SiteParam,
@@ -143,6 +192,7 @@ export const VisitorList = Type.Object({
 
 export const StatsQuery = Type.Object({
   ...RangeQuery.properties,
+  ...OriginFilters,
   url: Type.Optional(Type.String({ maxLength: 2048, description: 'Only time spent on this page' })),
   email: Type.Optional(Type.String({ maxLength: 320 })),
 });
@@ -182,6 +232,7 @@ export const Stats = Type.Object({
 
 export const ExportQuery = Type.Object({
   site: SiteParam,
+  ...OriginFilters,
   format: Type.Union([Type.Literal('csv'), Type.Literal('ndjson')], { default: 'ndjson' }),
   from: SessionsQuery.properties.from,
   to: SessionsQuery.properties.to,
@@ -196,6 +247,7 @@ export const LiveQuery = Type.Object({
 
 export const PageSectionsQuery = Type.Object({
   ...RangeQuery.properties,
+  ...OriginFilters,
   url: Type.String({
     maxLength: 2048,
     description: 'The page (exact URL)',
@@ -221,3 +273,43 @@ export const PageSections = Type.Object(
   },
   { description: 'The attention map of a page (issue #17)' },
 );
+
+export const BreakdownQuery = Type.Object({
+  ...RangeQuery.properties,
+  ...OriginFilters,
+  by: Type.Union(
+    [
+      Type.Literal('source'),
+      Type.Literal('referrer'),
+      Type.Literal('utm_source'),
+      Type.Literal('utm_medium'),
+      Type.Literal('utm_campaign'),
+      Type.Literal('utm_content'),
+      Type.Literal('utm_term'),
+      Type.Literal('entry'),
+      Type.Literal('device'),
+      Type.Literal('browser'),
+      Type.Literal('os'),
+      Type.Literal('country'),
+    ],
+    { description: "The dimension of the sessions' origin to break engaged time down by" },
+  ),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+});
+
+export const Breakdown = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      value: Type.Union([Type.String(), Type.Null()], {
+        examples: ['Hacker News'],
+        description: 'null: sessions without one (direct, no campaign, unknown)',
+      }),
+      sessions: Type.Integer(),
+      visitors: Type.Integer({ description: 'Distinct people (email, else visitor key) over the range' }),
+      engagedMs: Type.Object({ total: Type.Integer(), median: Type.Integer() }),
+      engagedSessions: Type.Integer({ description: 'Sessions with at least 10 s engaged' }),
+    }),
+  ),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});

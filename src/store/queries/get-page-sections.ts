@@ -3,14 +3,17 @@
 // rows are found by URL (session_pages_url, and session_sections_url of migration 8).
 
 import type { PageSections, PageSectionsQuery } from '../query-types.ts';
-import { type Db, raw, sql } from '../sql.ts';
+import { type Db, join, raw, sql } from '../sql.ts';
+import { originClauses } from './origin-filter.ts';
 import { pageSections, type SectionRow } from './page-sections.ts';
 import { dayRange, siteClause } from './stats-math.ts';
 
 export async function getPageSections(db: Db, query: PageSectionsQuery): Promise<PageSections> {
   const { fromDay, toDay } = dayRange(query.from, query.to, query.site);
   const who = query.email === undefined ? raw('') : sql`AND s.email = ${query.email}`;
-  const where = sql`s.day >= ${fromDay} AND s.day < ${toDay} ${siteClause(query.site, 's')} ${who}`;
+  const origin = originClauses(query.origin);
+  const where = sql`s.day >= ${fromDay} AND s.day < ${toDay} ${siteClause(query.site, 's')} ${who}
+    ${origin.length ? sql`AND ${join(origin, ' AND ')}` : raw('')}`;
   const int = (expression: string) => raw(db.dialect.int(expression));
   const [page, sections] = await Promise.all([
     db.all<{ sessions: number }>(

@@ -5,13 +5,14 @@
 
 import { personKeySql } from '../person-key.ts';
 import type { Stats, StatsQuery } from '../query-types.ts';
-import { type Db, raw, type Sql, sql } from '../sql.ts';
+import { type Db, join, raw, type Sql, sql } from '../sql.ts';
+import { hasOriginFilter, originClauses } from './origin-filter.ts';
 import { assembleStats, type Distribution, dayRange, siteClause } from './stats-math.ts';
 
 const TOP_PAGES = 100;
 
 export function getStats(db: Db, query: StatsQuery): Promise<Stats> {
-  return query.email === undefined && query.url === undefined
+  return query.email === undefined && query.url === undefined && !hasOriginFilter(query.origin)
     ? fromRollups(db, query)
     : fromSessions(db, query);
 }
@@ -53,8 +54,10 @@ async function fromSessions(db: Db, query: StatsQuery): Promise<Stats> {
   const { fromDay, toDay } = dayRange(query.from, query.to, query.site);
   const int = (expression: string) => raw(db.dialect.int(expression));
   // A session belongs to the day it started on; with a url filter, its time on that page counts.
+  const origin = originClauses(query.origin);
   const where = sql`s.day >= ${fromDay} AND s.day < ${toDay} ${siteClause(query.site, 's')}
-    ${query.email === undefined ? raw('') : sql`AND s.email = ${query.email}`}`;
+    ${query.email === undefined ? raw('') : sql`AND s.email = ${query.email}`}
+    ${origin.length ? sql`AND ${join(origin, ' AND ')}` : raw('')}`;
   const pageJoin: Sql =
     query.url === undefined
       ? raw('')

@@ -3,10 +3,12 @@
 
 import type { SessionFilter } from '../query-types.ts';
 import { type Dialect, join, raw, type Sql, sql } from '../sql.ts';
+import { originClauses } from './origin-filter.ts';
 
 export function sessionWhere(filter: SessionFilter, dialect: Dialect): Sql {
   const clauses: Sql[] = [];
   if (filter.site !== undefined) clauses.push(sql`s.site = ${filter.site}`);
+  clauses.push(...originClauses(filter.origin));
   if (filter.email !== undefined) clauses.push(sql`s.email = ${filter.email}`);
   if (filter.visitorId !== undefined) clauses.push(sql`s.visitor_id = ${filter.visitorId}`);
   if (filter.url !== undefined) {

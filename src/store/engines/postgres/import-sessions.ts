@@ -6,7 +6,7 @@
 // 50 sessions took 200 ms instead of 4.
 
 import type pg from 'pg';
-import { type ImportedSession, importedSiteDay } from '../../query-types.ts';
+import { type ImportedSession, importedSiteDay, ORIGIN_COLUMNS, originValues } from '../../query-types.ts';
 import { withTransaction } from './connect.ts';
 import { insertRows, PostgresDb } from './db.ts';
 
@@ -41,6 +41,7 @@ async function insertChunk(client: pg.PoolClient, chunk: ImportedSession[]): Pro
   const db = new PostgresDb(client);
   const col = <T>(pick: (s: ImportedSession) => T) => chunk.map(pick);
   const siteDays = chunk.map(importedSiteDay);
+  const origins = chunk.map((s) => originValues(s.origin));
   const rows = (await insertRows(
     db,
     'sessions',
@@ -61,6 +62,9 @@ async function insertChunk(client: pg.PoolClient, chunk: ImportedSession[]): Pro
       current_url: ['text', col((s) => s.pages[s.pages.length - 1]?.url ?? s.entryUrl)],
       site: ['bigint', siteDays.map((d) => d.site)],
       day: ['int', siteDays.map((d) => d.day)],
+      ...Object.fromEntries(
+        ORIGIN_COLUMNS.map((column, i) => [column, ['text', origins.map((o) => o[i] ?? null)] as const]),
+      ),
     },
     'pk, id',
   )) as { pk: number; id: string }[];

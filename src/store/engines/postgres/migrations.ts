@@ -7,6 +7,7 @@ import { assignStoredSessions } from '../../sites/assign-stored-sessions.ts';
 import rollupsSql from './migrations/005-query-rollups.ts';
 import sitesSql from './migrations/012-sites.ts';
 import siteRollupsSql from './migrations/014-site-rollups.ts';
+import sessionOriginsSql from './migrations/015-session-origins.ts';
 
 export const migrations: Migration[] = [
   {
@@ -196,4 +197,5 @@ export const migrations: Migration[] = [
     run: assignStoredSessions,
   },
   { version: 14, name: 'rollups by site and by the day of its time zone', sql: siteRollupsSql },
+  { version: 15, name: "each session's source, campaign, device and country", sql: sessionOriginsSql },
 ];

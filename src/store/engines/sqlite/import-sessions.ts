@@ -7,7 +7,7 @@
 
 import type Database from 'better-sqlite3';
 import { rebuildRollupsSql } from '../../queries/rebuild-rollups.ts';
-import { type ImportedSession, importedSiteDay } from '../../query-types.ts';
+import { type ImportedSession, importedSiteDay, ORIGIN_COLUMNS, originValues } from '../../query-types.ts';
 import { sqliteDialect } from '../../sql.ts';
 
 export function importSessions(
@@ -17,8 +17,8 @@ export function importSessions(
 ): number {
   const insertSession = db.prepare(`
     INSERT INTO sessions (id, started_at, last_activity_at, ended_at, engaged_ms, last_seq, beats, email,
-      visitor_id, entry_url, referrer, screen, lang, current_url, site, day)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      visitor_id, entry_url, referrer, screen, lang, current_url, site, day, ${ORIGIN_COLUMNS.join(', ')})
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${ORIGIN_COLUMNS.map(() => '?').join(', ')})`);
   const insertPage = db.prepare(
     'INSERT INTO session_pages (session_pk, url, engaged_ms, max_scroll) VALUES (?, ?, ?, ?)',
   );
@@ -52,6 +52,7 @@ export function importSessions(
         lastUrl,
         site,
         day,
+        ...originValues(s.origin),
       );
       for (const p of s.pages) {
         insertPage.run(pk, p.url, p.engagedMs, p.maxScroll);

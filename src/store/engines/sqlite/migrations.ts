@@ -10,6 +10,7 @@ import exactRemovalsSql from './migrations/005-exact-removals.ts';
 import oneRollupSchemaSql from './migrations/011-one-rollup-schema.ts';
 import sitesSql from './migrations/012-sites.ts';
 import siteRollupsSql from './migrations/014-site-rollups.ts';
+import sessionOriginsSql from './migrations/015-session-origins.ts';
 
 export type { Migration };
 
@@ -193,4 +194,5 @@ export const migrations: Migration[] = [
     run: assignStoredSessions,
   },
   { version: 14, name: 'rollups by site and by the day of its time zone', sql: siteRollupsSql },
+  { version: 15, name: "each session's source, campaign, device and country", sql: sessionOriginsSql },
 ];

@@ -1,0 +1,174 @@
+// Breakdowns by origin (issue #24) on both engines: for any sessions, each dimension's rows are the
+// sessions grouped by that value — sessions, distinct people, engaged time (total and nearest-rank
+// median of whole seconds) and engaged sessions — whatever the filters, and every session of the
+// range is in exactly one row.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { AccountingRules } from '../../src/accounting/credit-beat.ts';
+import { DIMENSIONS, type Dimension, ENGAGED_SESSION_MS, NONE } from '../../src/store/breakdown-types.ts';
+import type { ImportedSession } from '../../src/store/query-types.ts';
+import type { SessionOrigin } from '../../src/store/types.ts';
+import { engines } from './engines.ts';
+
+const rules: AccountingRules = { intervalMs: 1_000, timeoutMs: 60_000, toleranceMs: 200 };
+const D = Date.UTC(2026, 10, 2);
+const DAY = 86_400_000;
+const site = { pk: 1, timeZone: 'UTC' };
+
+const pick = <T>(values: readonly T[]) => fc.constantFrom(...values);
+const originArb = fc.record({
+  source: pick(['Google', 'Hacker News', 'newsletter', null]),
+  referrerHost: pick(['google.com', 'news.ycombinator.com', null]),
+  campaign: pick(['launch', 'spring', null]),
+  device: pick(['desktop', 'mobile', null]),
+  country: pick(['DE', 'US', 'FR', null]),
+  entry: pick(['/', '/pricing', '/blog/a']),
+});
+const sessionArb = fc.record({
+  origin: originArb,
+  person: fc.integer({ min: 0, max: 5 }),
+  day: fc.integer({ min: 0, max: 3 }),
+  seconds: fc.integer({ min: 0, max: 40 }),
+});
+
+type Generated = {
+  origin: {
+    source: string | null;
+    referrerHost: string | null;
+    campaign: string | null;
+    device: string | null;
+    country: string | null;
+    entry: string;
+  };
+  person: number;
+  day: number;
+  seconds: number;
+};
+
+function toOrigin(o: Generated['origin']): SessionOrigin {
+  return {
+    source: o.source,
+    sourceCategory: o.source ? 'other-site' : 'direct',
+    referrerHost: o.referrerHost,
+    utm: {
+      source: o.source === 'newsletter' ? 'newsletter' : null,
+      medium: null,
+      campaign: o.campaign,
+      content: null,
+      term: null,
+    },
+    entryPath: o.entry,
+    device: o.device,
+    browser: o.device ? 'Firefox' : null,
+    os: null,
+    country: o.country,
+    region: null,
+  };
+}
+
+const dimensionValue = (s: SessionOrigin, by: Dimension): string | null =>
+  ({
+    source: s.source,
+    referrer: s.referrerHost,
+    utm_source: s.utm.source,
+    utm_medium: s.utm.medium,
+    utm_campaign: s.utm.campaign,
+    utm_content: s.utm.content,
+    utm_term: s.utm.term,
+    entry: s.entryPath,
+    device: s.device,
+    browser: s.browser,
+    os: s.os,
+    country: s.country,
+  })[by];
+
+function median(seconds: number[]): number {
+  const sorted = [...seconds].sort((a, b) => a - b);
+  return (sorted[Math.max(0, Math.ceil(0.5 * sorted.length) - 1)] ?? 0) * 1000;
+}
+
+for (const engine of await engines()) {
+  describe(`breakdowns: ${engine.name}`, { skip: engine.skip }, () => {
+    it('group every session of the range by its value, with any filter', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(sessionArb, { minLength: 1, maxLength: 30 }),
+          pick(DIMENSIONS),
+          pick([undefined, 'DE', NONE]),
+          async (generated, by, country) => {
+            const opened = await engine.open(rules);
+            try {
+              const sessions: ImportedSession[] = generated.map((g, i) => ({
+                id: `s${i}`,
+                site,
+                origin: toOrigin(g.origin),
+                startedAt: D + g.day * DAY + i * 1000,
+                lastActivityAt: D + g.day * DAY + i * 1000 + g.seconds * 1000,
+                endedAt: null,
+                engagedMs: g.seconds * 1000 + 123,
+                beats: 1,
+                email: null,
+                visitorId: `v${g.person}`,
+                entryUrl: `https://a.test${g.origin.entry}`,
+                referrer: null,
+                screen: null,
+                lang: null,
+                pages: [],
+                spans: [],
+              }));
+              await opened.store.importSessions(sessions);
+              const filter = country === undefined ? undefined : { country };
+              const breakdown = await opened.store.getBreakdown({
+                site,
+                by,
+                from: D,
+                to: D + 4 * DAY,
+                limit: 1000,
+                filter,
+              });
+              const kept = sessions.filter((s) =>
+                country === undefined
+                  ? true
+                  : country === NONE
+                    ? s.origin!.country === null
+                    : s.origin!.country === country,
+              );
+              const expected = new Map<string | null, ImportedSession[]>();
+              for (const s of kept) {
+                const value = dimensionValue(s.origin!, by);
+                expected.set(value, [...(expected.get(value) ?? []), s]);
+              }
+              assert.equal(breakdown.items.length, expected.size);
+              for (const row of breakdown.items) {
+                const group = expected.get(row.value)!;
+                assert.ok(group, `${by}=${row.value}`);
+                assert.equal(row.sessions, group.length);
+                assert.equal(row.visitors, new Set(group.map((s) => s.visitorId)).size);
+                assert.equal(
+                  row.engagedMs.total,
+                  group.reduce((n, s) => n + s.engagedMs, 0),
+                );
+                assert.equal(row.engagedMs.median, median(group.map((s) => Math.floor(s.engagedMs / 1000))));
+                assert.equal(
+                  row.engagedSessions,
+                  group.filter((s) => s.engagedMs >= ENGAGED_SESSION_MS).length,
+                );
+              }
+              const totals = breakdown.items.map((r) => r.engagedMs.total);
+              assert.deepEqual(
+                totals,
+                [...totals].sort((a, b) => b - a),
+                'most engaged first',
+              );
+            } finally {
+              await opened.dispose();
+            }
+          },
+        ),
+        { numRuns: 15 },
+      );
+    });
+  });
+}
