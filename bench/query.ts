@@ -192,6 +192,16 @@ await measure(
     `/api/v1/analytics/sessions?${site}&limit=50&url=${encodeURIComponent('https://example.com/pricing')}`,
 );
 await measure(
+  'breakdown by source, big site, 90 days',
+  100,
+  () => `/api/v1/analytics/breakdown?${site}&by=source&from=${from90}&to=${iso(to)}`,
+);
+await measure(
+  'breakdown by country, filtered by device, 90 days',
+  100,
+  () => `/api/v1/analytics/breakdown?${site}&by=country&device=mobile&from=${from90}&to=${iso(to)}`,
+);
+await measure(
   'visitors, last 30 days (first 100)',
   300,
   () => `/api/v1/analytics/visitors?${site}&from=${from30}&to=${iso(to)}`,

@@ -41,7 +41,8 @@ export const errors = {
       'SITE_REQUIRED',
       `This Dwell has ${ids.length} sites: say which with site= (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}).`,
     ),
-  siteConflict: (detail: string) => new HttpError(409, 'SITE_CONFLICT', detail),
+  // A host or id another site has is bad input like any other (issue #23): 400, naming the field.
+  siteConflict: (detail: string) => new HttpError(400, 'INVALID_BODY', detail),
   adminOnly: () =>
     new HttpError(403, 'ADMIN_ONLY', 'Only the admin token may do this; a site token reads its site only.'),
   shareNotFound: () =>

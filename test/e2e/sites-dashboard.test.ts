@@ -109,7 +109,7 @@ describe('sites in the dashboard', { skip: chromiumSkipReason() }, () => {
     await signIn(page, '/dashboard#/sites');
     await page.getByRole('heading', { name: 'Sites', exact: true }).waitFor();
     const form = page.locator('form', { has: page.getByRole('heading', { name: 'Add a site' }) });
-    // A host another site has: 409, said next to the form.
+    // A host another site has: 400 naming the host, said next to the form.
     await form.getByLabel('Hosts').fill('example.com');
     await form.getByLabel('Time zone').fill('UTC');
     await form.getByRole('button', { name: 'Add site' }).click();

@@ -73,7 +73,8 @@ describe('sites API', () => {
       assert.match(refused.body.error.message, field);
     }
     const claimed = await call(t, 'POST', '/api/v1/sites', { hosts: ['new.test', 'www.blog.test'] });
-    assert.equal(claimed.status, 409);
+    assert.equal(claimed.status, 400);
+    assert.equal(claimed.body.error.code, 'INVALID_BODY');
     assert.match(claimed.body.error.message, /www\.blog\.test.*blog\.test/);
     assert.equal((await call(t, 'GET', '/api/v1/sites/new.test')).status, 404, 'nothing half-written');
   });

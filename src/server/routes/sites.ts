@@ -39,7 +39,7 @@ export interface SiteRoutesOptions {
 const security = [{ admin: [] }];
 const DECLINED_DAYS = 7;
 
-/** A site's input errors as API.md's 400, its conflicts as 409. */
+/** A site's input errors and conflicts (a host or id another site has) as API.md's 400. */
 function inputErrors(error: unknown): never {
   if (error instanceof SiteInputError) throw errors.invalidBody(error.message);
   if (error instanceof SiteConflictError) throw errors.siteConflict(error.message);
@@ -91,7 +91,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<SiteRoutesOptions> = async (
         description: 'Only `hosts` is required: the id defaults to the main host, the time zone to UTC.',
         security,
         body: NewSiteBody,
-        response: { 201: Ok(Site), ...failures(400, 401, 403, 409, 503) },
+        response: { 201: Ok(Site), ...failures(400, 401, 403, 503) },
       },
     },
     async (request, reply) => {
@@ -133,7 +133,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<SiteRoutesOptions> = async (
         security,
         params: SiteIdParams,
         body: SitePatchBody,
-        response: { 200: Ok(Site), ...failures(400, 401, 403, 404, 409, 503) },
+        response: { 200: Ok(Site), ...failures(400, 401, 403, 404, 503) },
       },
     },
     async (request) => {

@@ -1,0 +1,81 @@
+// Deciding a session's site costs no database read (issue #23): every instance keeps the sites in
+// memory and reloads them when another instance changes one, within a few seconds; a declined host
+// is logged once an hour, with the command that adds it, however many requests it sends.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DeclinedHosts } from '../../src/server/declined-hosts.ts';
+import { RELOAD_MS } from '../../src/server/site-directory.ts';
+import { ADMIN_TOKEN, BROWSER_UA, buildTestApp } from '../helper.ts';
+
+const start = (app: Awaited<ReturnType<typeof buildTestApp>>, url: string) =>
+  app.app
+    .inject({
+      method: 'POST',
+      url: '/api/v1/analytics/session',
+      headers: { 'content-type': 'application/json', 'user-agent': BROWSER_UA },
+      payload: JSON.stringify({ url }),
+    })
+    .then((r) => (r.json() as { data: { id: string | null; reason?: string } }).data);
+
+describe('site directory', () => {
+  it('sees a site another instance added within a few seconds, without a read per session', async () => {
+    const one = await buildTestApp({ DWELL_RATE_LIMIT: 'off' });
+    const two = await buildTestApp({ DWELL_RATE_LIMIT: 'off' }, { dir: one.dir });
+    try {
+      assert.equal((await start(two, 'https://later.test/')).reason, 'unknown-site');
+      const added = await one.app.inject({
+        method: 'POST',
+        url: '/api/v1/sites',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        payload: JSON.stringify({ hosts: ['later.test'] }),
+      });
+      assert.equal(added.statusCode, 201);
+      assert.equal(
+        typeof (await start(one, 'https://later.test/')).id,
+        'string',
+        'at once where it was made',
+      );
+      const deadline = Date.now() + RELOAD_MS + 2_000;
+      let id: string | null = null;
+      while (id === null && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        id = (await start(two, 'https://later.test/')).id;
+      }
+      assert.equal(typeof id, 'string', `the other instance within ${RELOAD_MS} ms`);
+    } finally {
+      await two.close();
+      await one.close();
+    }
+  });
+});
+
+describe('declined hosts', () => {
+  it('are logged once an hour per host, with the command that adds them, and counted in the store', async () => {
+    const lines: { host: string; message: string }[] = [];
+    const log = {
+      warn: (object: { host: string }, message: string) => lines.push({ host: object.host, message }),
+    };
+    const noted: [string, number][] = [];
+    const store = {
+      recordDeclinedHost: async (host: string, count: number) => void noted.push([host, count]),
+    };
+    const hosts = new DeclinedHosts(store as never, log as never);
+    const t0 = Date.UTC(2026, 11, 5, 12);
+    for (let i = 0; i < 50; i++) hosts.note('spam.test', t0 + i * 1000);
+    hosts.note('other.test', t0);
+    hosts.note('spam.test', t0 + 3_600_000);
+    await hosts.flush(t0 + 3_600_000);
+    hosts.stop();
+    assert.deepEqual(
+      lines.map((l) => l.host),
+      ['spam.test', 'other.test', 'spam.test'],
+    );
+    assert.match(lines[0]!.message, /dwell sites add spam\.test/);
+    assert.equal(
+      noted.filter(([host]) => host === 'spam.test').reduce((n, [, c]) => n + c, 0),
+      51,
+      'every request counted',
+    );
+  });
+});
