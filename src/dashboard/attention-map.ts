@@ -2,6 +2,7 @@
 // engaged time and of reach, for the period or for one person ("what did joe@ read?"). The shared
 // view shows it for everyone only: a shared link never names a person.
 
+import { filterChips } from './filters.ts';
 import { duration, h, number, shortUrl } from './format.ts';
 import type { Context } from './types.ts';
 
@@ -62,6 +63,7 @@ export async function pageView(root: HTMLElement, ctx: Context, params: URLSearc
   const who = email ? `${email}'s sessions` : 'all sessions';
   root.replaceChildren(
     h('h1', {}, 'Attention map'),
+    filterChips(ctx),
     h(
       'p',
       { class: 'page-url' },

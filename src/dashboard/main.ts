@@ -1,11 +1,13 @@
 // The Dwell dashboard: sign in with the admin token (or a site token), then a site's overview,
-// sessions, people and live, and the Sites pages, routed by the URL hash; the site is in the query
-// string (?site=). At /share/<secret> it is a shared link's read-only view instead (shared.ts).
+// sessions, people and live, and the Sites pages, routed by the URL hash; the site and the origin
+// filters are in the query string (?site=…&source=…). At /share/<secret> it is a shared link's
+// read-only view instead (shared.ts).
 // The live count in the header follows the SSE stream without reloads.
 
 import './styles.css';
 import { api, request, subscribe, token, Unauthorized } from './api.ts';
 import { pageView } from './attention-map.ts';
+import { FILTERED_ROUTES, filtersHref, readFilters } from './filters.ts';
 import { h } from './format.ts';
 import { live } from './live.ts';
 import { overview } from './overview.ts';
@@ -26,6 +28,8 @@ let stopLive: (() => void) | null = null;
 /** A note for the next render ("Saved.", "Removed …"), shown once above the view. */
 let flash: string | null = null;
 let renders = 0;
+/** The query string the view on screen was drawn for: Back past a filter change draws it again. */
+let drawnSearch = location.search;
 
 function signIn(message?: string) {
   stopLive?.();
@@ -145,6 +149,7 @@ async function render() {
   if (!token.get()) return signIn();
   const [path = 'overview', qs = ''] = location.hash.replace(/^#\/?/, '').split('?');
   const turn = ++renders;
+  drawnSearch = location.search;
   let sites: (Site | SiteSummary)[];
   try {
     sites = (await request<{ items: (Site | SiteSummary)[] }>('GET', 'sites')).items;
@@ -171,13 +176,20 @@ async function render() {
   const main = h('main', { id: 'main', tabindex: '-1', class: 'content', 'aria-busy': 'true' });
   shell(view, sites, site, admin, main);
   const params = new URLSearchParams(qs);
+  const filters = readFilters(location.search);
   const ctx: Context = {
     ...range.period(),
-    read: (route, query = {}) => api(route, { site: site?.id, ...query }),
+    read: (route, query = {}) =>
+      api(route, { site: site?.id, ...(FILTERED_ROUTES.includes(route) ? filters : {}), ...query }),
     site,
     shared: false,
     go: (hash) => {
       location.hash = hash;
+    },
+    filters,
+    setFilters: (next) => {
+      history.pushState(null, '', filtersHref(next));
+      void render();
     },
   };
   const refresh = (note?: string) => {
@@ -212,5 +224,9 @@ const secret = /^\/share\/([^/]+)\/?$/.exec(location.pathname)?.[1];
 if (secret) void shared(app, decodeURIComponent(secret));
 else {
   window.addEventListener('hashchange', () => void render());
+  // Back and Forward across a filter change move the query string only: no hashchange.
+  window.addEventListener('popstate', () => {
+    if (location.search !== drawnSearch) void render();
+  });
   void render();
 }

@@ -3,8 +3,10 @@
 // sideways (issue #23): a session's status sits under its start, its visible time under its
 // engaged time.
 
+import { filterChips } from './filters.ts';
 import { breakable, duration, h, shortUrl, spansHosts, when } from './format.ts';
-import type { Context, Session } from './types.ts';
+import { originFacts } from './session-origin.ts';
+import type { Context, Origin, Session } from './types.ts';
 
 export async function sessions(root: HTMLElement, ctx: Context, params: URLSearchParams) {
   const filters = {
@@ -53,6 +55,7 @@ export async function sessions(root: HTMLElement, ctx: Context, params: URLSearc
   );
   root.replaceChildren(
     h('h1', {}, 'Sessions'),
+    filterChips(ctx),
     form,
     h(
       'div',
@@ -167,9 +170,9 @@ function clockBars(s: Session) {
 }
 
 async function showSession(ctx: Context, detail: HTMLElement, id: string) {
-  const s = await ctx.read<Session & { timeline: { url: string | null; start: string; end: string }[] }>(
-    `sessions/${encodeURIComponent(id)}`,
-  );
+  const s = await ctx.read<
+    Session & { timeline: { url: string | null; start: string; end: string }[]; origin?: Origin | null }
+  >(`sessions/${encodeURIComponent(id)}`);
   const start = Date.parse(s.startedAt);
   const end = Math.max(
     Date.parse(s.lastActivityAt),
@@ -205,6 +208,7 @@ async function showSession(ctx: Context, detail: HTMLElement, id: string) {
       ),
       h('dt', {}, 'Referrer'),
       h('dd', {}, s.referrer ?? 'direct'),
+      ...originFacts(s.origin ?? null),
     ),
     h(
       'div',

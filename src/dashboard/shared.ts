@@ -116,6 +116,9 @@ export async function shared(app: HTMLElement, secret: string) {
         go: (hash) => {
           location.hash = hash;
         },
+        // The link's API takes no origin filters (and answers no breakdowns): nothing to filter by.
+        filters: {},
+        setFilters: () => {},
       };
       if (path === 'page') await pageView(main, ctx, new URLSearchParams(qs));
       else await overview(main, ctx);

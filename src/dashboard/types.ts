@@ -29,6 +29,40 @@ export interface Session {
   pages: Page[];
 }
 
+/** Where a session came from, on what, from where (API.md "Query", docs/sources.md). */
+export interface Origin {
+  source: string | null;
+  sourceCategory: string;
+  referrerHost: string | null;
+  utm: {
+    source: string | null;
+    medium: string | null;
+    campaign: string | null;
+    content: string | null;
+    term: string | null;
+  };
+  entryPath: string | null;
+  device: string | null;
+  browser: string | null;
+  os: string | null;
+  country: string | null;
+  region: string | null;
+}
+
+/** One row of a breakdown: `value` null is the sessions without one (direct, no campaign…). */
+export interface BreakdownRow {
+  value: string | null;
+  sessions: number;
+  visitors: number;
+  engagedMs: { total: number; median: number };
+  engagedSessions: number;
+}
+
+export interface Breakdown {
+  items: BreakdownRow[];
+  nextCursor: string | null;
+}
+
 export interface Stats {
   sessions: number;
   visitors: number;
@@ -96,6 +130,24 @@ export interface DeclinedHost {
 
 export type Params = Record<string, string | number | undefined>;
 
+/** The origin dimensions of breakdowns and filters (API.md "Origin filters"). */
+export type Dimension =
+  | 'source'
+  | 'referrer'
+  | 'utm_source'
+  | 'utm_medium'
+  | 'utm_campaign'
+  | 'utm_content'
+  | 'utm_term'
+  | 'entry'
+  | 'device'
+  | 'browser'
+  | 'os'
+  | 'country';
+
+/** The overview's filters, one value per dimension; `(none)` is the sessions without one. */
+export type Filters = Partial<Record<Dimension, string>>;
+
 export interface Context {
   /** The period, ISO instants. */
   from: string;
@@ -109,4 +161,8 @@ export interface Context {
   /** The shared view (a /share/ link): aggregates only, never a person. */
   shared: boolean;
   go: (hash: string) => void;
+  /** The origin filters in the URL (`?site=…&source=Hacker News`), applied by `read` already. */
+  filters: Filters;
+  /** Replaces the filters: a new URL (bookmarkable, with a history entry) and the view drawn again. */
+  setFilters: (next: Filters) => void;
 }
