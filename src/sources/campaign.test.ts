@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { categoryOfMedium, NO_CAMPAIGN, readLinkTags } from './campaign.ts';
+import { categoryOfMedium, NO_CAMPAIGN, readLinkTags, withoutCampaignTags } from './campaign.ts';
 import { ORIGIN_LIMITS } from './origin-types.ts';
 
 const tags = (query: string) => readLinkTags(new URL(`https://example.com/post?${query}`));
@@ -72,5 +72,23 @@ describe('categoryOfMedium', () => {
   it('says nothing about other media', () => {
     for (const medium of [null, 'referral', 'organic', 'qr', ''])
       assert.equal(categoryOfMedium(medium), null, String(medium));
+  });
+});
+
+describe('withoutCampaignTags', () => {
+  it('drops the utm tags of a page URL and keeps everything else', () => {
+    assert.equal(
+      withoutCampaignTags('https://a.test/blog/launch?utm_source=hn&id=7&UTM_Campaign=x#top'),
+      'https://a.test/blog/launch?id=7#top',
+    );
+    assert.equal(withoutCampaignTags('https://a.test/p?utm_medium=email'), 'https://a.test/p');
+    for (const same of [
+      'https://a.test/p?id=1',
+      '/relative?utm_source=x',
+      'https://a.test/utm_guide',
+      'not a url utm_',
+    ]) {
+      assert.equal(withoutCampaignTags(same), same);
+    }
   });
 });

@@ -61,3 +61,18 @@ export function categoryOfMedium(medium: string | null): 'paid' | 'email' | 'soc
   if (SOCIAL_MEDIA.has(key)) return 'social';
   return null;
 }
+
+/**
+ * A page's URL without its campaign tags (`utm_source` … `utm_term`, any case): a page is the same
+ * page whichever campaign brought the reader, so its time is not split by campaign (issue #24). The
+ * campaign is the session's, read from the entry URL at its start. Cheap when there is no tag (the
+ * common case: one substring search), and a URL that does not parse is left as it is.
+ */
+export function withoutCampaignTags(url: string): string {
+  if (!/utm_/i.test(url) || !URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  const tags = [...parsed.searchParams.keys()].filter((key) => /^utm_/i.test(key));
+  if (tags.length === 0) return url;
+  for (const key of tags) parsed.searchParams.delete(key);
+  return parsed.toString();
+}

@@ -1,5 +1,6 @@
 // Sources (issue #24): the origin of a session, decided once at its start. See docs/sources.md.
 
+export { withoutCampaignTags } from './campaign.ts';
 export {
   createOriginDescriber,
   type DescribeOrigin,

@@ -170,3 +170,35 @@ describe('DWELL_GEO=off, and an untrusted X-Forwarded-For', () => {
     }
   });
 });
+
+describe('pages and campaigns', () => {
+  it('keeps a page one page whichever campaign brought the reader', async () => {
+    const t = await buildTestApp({ DWELL_RATE_LIMIT: 'off' });
+    try {
+      const url = 'https://site.test/launch?utm_source=hn&utm_campaign=x&ref=7';
+      const started = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/analytics/session',
+        headers: { 'content-type': 'application/json', 'user-agent': BROWSER_UA },
+        payload: JSON.stringify({ url }),
+      });
+      const { id, token } = (started.json() as Answer).data as { id: string; token: string };
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const beat = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/analytics/session/${id}/heartbeat`,
+        headers: { 'content-type': 'application/json', 'user-agent': BROWSER_UA },
+        payload: JSON.stringify({ token, seq: 1, engagedMs: 200, url }),
+      });
+      assert.equal(beat.statusCode, 200);
+      const session = (await get(t, `/api/v1/analytics/sessions/${id}`)).body.data;
+      assert.deepEqual(
+        session.pages.map((p: { url: string }) => p.url),
+        ['https://site.test/launch?ref=7'],
+      );
+      assert.equal(session.origin.utm.campaign, 'x', 'the campaign is the session’s');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -2,6 +2,7 @@
 // names the session; only the signed access cookie of that same session lets a beat count.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { withoutCampaignTags } from '../../sources/index.ts';
 import { errors } from '../errors.ts';
 import { limitBy } from '../plugins/rate-limits.ts';
 import { answerBeat, countRefusedBeats, toSectionTimes } from '../routes/beat-answer.ts';
@@ -49,7 +50,7 @@ export const heartbeatRoute: FastifyPluginAsyncTypebox<{ ctx: GateContext }> = a
       const result = await store.recordBeat({
         ...rest,
         sections: toSectionTimes(sections),
-        ...(url === undefined ? {} : { url }),
+        ...(url === undefined ? {} : { url: withoutCampaignTags(url) }),
         sessionId: access.sessionId,
         trusted: true,
       });

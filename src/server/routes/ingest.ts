@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { isbot } from 'isbot';
 import type { Config } from '../../config.ts';
+import { withoutCampaignTags } from '../../sources/index.ts';
 import type { Store } from '../../store/types.ts';
 import { errors } from '../errors.ts';
 import { limitBy } from '../plugins/rate-limits.ts';
@@ -126,6 +127,8 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<IngestOptions> = async (
     const result = await store.recordBeat({
       sessionId: request.params.id,
       ...rest,
+      // A page is the same page whichever campaign brought the reader (issue #24).
+      ...(rest.url === undefined ? {} : { url: withoutCampaignTags(rest.url) }),
       ...(token === undefined
         ? {}
         : { tokenHash: hashToken(token), engagedMs, visibleMs, sections: toSectionTimes(sections) }),
