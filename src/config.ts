@@ -53,6 +53,8 @@ export interface Config {
   demo: boolean;
   gate: {
     dir: string | null;
+    /** DWELL_GATE_SITES_DIR: a site's own confidential folder is <this>/<site id>, where it exists. */
+    sitesDir: string | null;
     path: string;
     allow: string[];
     verify: 'off' | 'link';
@@ -250,6 +252,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     demo: bool('DWELL_DEMO', true),
     gate: {
       dir: gateDir ? resolve(cwd, gateDir) : null,
+      sitesDir: read('DWELL_GATE_SITES_DIR') ? resolve(cwd, read('DWELL_GATE_SITES_DIR')!) : null,
       path: gatePath,
       allow: gateAllow,
       verify,

@@ -1,10 +1,17 @@
 // The confidential folder (DWELL_GATE_DIR) under DWELL_GATE_PATH: served by @fastify/static only
 // with a valid access cookie, else 303 to the email form; every HTML page gets the tracker.
+// Each site may have a folder of its own (issue #23): DWELL_GATE_SITES_DIR/<site id>/, chosen by
+// the host the page is asked on; a site without one (and every site without that variable) serves
+// DWELL_GATE_DIR.
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import type { GateContext } from './context.ts';
+import { siteOrigin } from './context.ts';
+import { gateSite } from './grant-access.ts';
 import { bouncePage } from './pages.ts';
 
 const TRACKER_TAG = '<script src="/dwell.js" defer></script>';
@@ -37,16 +44,33 @@ export const contentRoutes: FastifyPluginAsync<{ ctx: GateContext; dir: string }
 
   await app.register(fastifyStatic, {
     root: dir,
-    prefix: config.gate.path,
-    decorateReply: false,
-    index: ['index.html'],
-    dotfiles: 'ignore',
-    // Confidential: no shared caches, no stale copies after revocation, no partial HTML.
-    cacheControl: false,
-    etag: false,
-    lastModified: false,
-    acceptRanges: false,
-    setHeaders: (res) => res.setHeader('cache-control', 'private, no-store'),
+    serve: false,
+    decorateReply: true,
+  });
+  const sitesDir = config.gate.sitesDir;
+  app.get(`${config.gate.path}*`, { schema: { hide: true } }, async (request, reply) => {
+    const site = await gateSite(request, `${siteOrigin(config, request)}${request.url}`);
+    const own = sitesDir ? join(sitesDir, site.id) : null;
+    const root = own && existsSync(own) ? own : dir;
+    let path: string;
+    try {
+      path = decodeURIComponent(request.url.split('?')[0]!.slice(config.gate.path.length));
+    } catch {
+      return reply.code(404).send();
+    }
+    return reply.sendFile(path, root, {
+      index: ['index.html'],
+      dotfiles: 'ignore',
+      // Confidential: no shared caches, no stale copies after revocation, no partial HTML.
+      cacheControl: false,
+      etag: false,
+      lastModified: false,
+      acceptRanges: false,
+    });
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.url.startsWith(config.gate.path)) reply.header('cache-control', 'private, no-store');
+    return payload;
   });
 };
 
