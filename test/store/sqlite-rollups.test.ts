@@ -24,6 +24,8 @@ const ROLLUPS = {
   rollup_pages: 'SELECT day, url, sessions, engaged_ms FROM rollup_pages WHERE sessions <> 0 ORDER BY 1, 2',
   rollup_visitor_days: `SELECT day, who, sessions, engaged_ms, first_at, last_at, prev_day
     FROM rollup_visitor_days ORDER BY 1, 2`,
+  rollup_first_days:
+    'SELECT site, day, prev_day, people FROM rollup_first_days WHERE people <> 0 ORDER BY 1, 2, 3',
 };
 
 function readRollups(db: Database.Database) {

@@ -31,15 +31,16 @@ async function fromRollups(db: Db, query: StatsQuery): Promise<Stats> {
         GROUP BY seconds HAVING sum(sessions) > 0 ORDER BY seconds`,
     ),
     // A person counts once: on the first of its days in the range (prev_day, kept per site, before
-    // the range); over every site, a person seen on several is still one.
+    // the range; -1 when never seen before), counted by rollup_first_days; over every site, a person
+    // seen on several is still one.
     query.site === undefined
       ? db.all<{ visitors: number }>(
           sql`SELECT ${int('count(DISTINCT who)')} AS visitors FROM rollup_visitor_days WHERE ${inRange}
             AND sessions > 0`,
         )
       : db.all<{ visitors: number }>(
-          sql`SELECT ${int('count(*)')} AS visitors FROM rollup_visitor_days WHERE ${inRange}
-            AND (prev_day IS NULL OR prev_day < ${fromDay})`,
+          sql`SELECT ${int('coalesce(sum(people), 0)')} AS visitors FROM rollup_first_days WHERE ${inRange}
+            AND prev_day < ${fromDay}`,
         ),
     db.all<Stats['byPage'][number]>(
       sql`SELECT url, ${int('sum(sessions)')} AS sessions, ${int('sum(engaged_ms)')} AS "engagedMs"

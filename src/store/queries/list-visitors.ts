@@ -60,9 +60,8 @@ export async function listVisitors(db: Db, query: VisitorQuery): Promise<Visitor
         ORDER BY r.day DESC, r.last_at DESC, ${who} DESC LIMIT ${query.limit + 1}`,
     ),
     db.all<{ total: number }>(
-      sql`SELECT ${int('count(*)')} AS total FROM rollup_visitor_days
-        WHERE site = ${site} AND day >= ${fromDay} AND day < ${toDay}
-          AND (prev_day IS NULL OR prev_day < ${fromDay})`,
+      sql`SELECT ${int('coalesce(sum(people), 0)')} AS total FROM rollup_first_days
+        WHERE site = ${site} AND day >= ${fromDay} AND day < ${toDay} AND prev_day < ${fromDay}`,
     ),
   ]);
   const more = page.length > query.limit;

@@ -10,7 +10,7 @@
 // - rollup_pages (site, day, url): sessions and engaged time per page, for byPage.
 // - rollup_visitor_days (site, day, person): per-person totals; prev_day is the previous day that
 //   person was seen on that site, so "distinct people over a range" is a count of the range's rows
-//   with prev_day before it.
+//   with prev_day before it, which rollup_first_days (site, day, prev_day) keeps counted.
 // A session's person is its email, else its visitor key.
 
 import { personKeySql } from '../person-key.ts';
@@ -25,6 +25,7 @@ export function rebuildRollupsSql(dialect: Dialect): string {
     DELETE FROM rollup_durations;
     DELETE FROM rollup_pages;
     DELETE FROM rollup_visitor_days;
+    DELETE FROM rollup_first_days;
     INSERT INTO rollup_days (site, day, sessions, engaged_ms)
       SELECT s.site, s.day, count(*), sum(s.engaged_ms) FROM sessions s GROUP BY 1, 2;
     INSERT INTO rollup_durations (site, day, seconds, sessions)
@@ -40,5 +41,9 @@ export function rebuildRollupsSql(dialect: Dialect): string {
           min(s.started_at) AS first_at, max(s.last_activity_at) AS last_at
         FROM sessions s WHERE ${who} IS NOT NULL GROUP BY 1, 2, 3
       ) AS people;
+    -- When the triggers are on (PostgreSQL), the insert above counted them already.
+    DELETE FROM rollup_first_days;
+    INSERT INTO rollup_first_days (site, day, prev_day, people)
+      SELECT site, day, coalesce(prev_day, -1), count(*) FROM rollup_visitor_days GROUP BY 1, 2, 3;
   `;
 }

@@ -5,7 +5,7 @@
 
 import type pg from 'pg';
 import { sessionWhere } from '../../queries/session-filter.ts';
-import type { SessionFilter } from '../../query-types.ts';
+import { ORIGIN_COLUMNS, type SessionFilter } from '../../query-types.ts';
 import { compile, postgresDialect, raw, sql } from '../../sql.ts';
 
 const BATCH = 5_000;
@@ -18,6 +18,15 @@ function csv(column: string): string {
       OR strpos(${column}, chr(13)) > 0 THEN '"' || replace(${safe}, '"', '""') || '"'
     ELSE ${safe} END`;
 }
+
+/**
+ * The origin's columns (CSV_ORIGIN_COLUMNS of src/query/present.ts: the stored ones but region),
+ * each after a comma. A session stored without an origin has none of them (its source_category is
+ * null), so its row gets only the commas, as csvRow writes it.
+ */
+const CSV_ORIGIN = ORIGIN_COLUMNS.filter((column) => column !== 'region');
+const originCsv = `CASE WHEN s.source_category IS NULL THEN '${','.repeat(CSV_ORIGIN.length)}'
+  ELSE ${CSV_ORIGIN.map((column) => `',' || ${csv(`s.${column}`)}`).join(' || ')} END`;
 
 /** Epoch ms as JavaScript's toISOString() writes it (UTC, milliseconds, Z). */
 const iso = (column: string) =>
@@ -49,7 +58,8 @@ export async function* exportSessionsCsv(
            ${raw(iso('s.last_activity_at'))} || ',' || coalesce(${raw(iso('s.ended_at'))}, '') || ',' ||
            s.engaged_ms || ',' || coalesce(s.visible_ms::text, '') || ',' ||
            greatest(0, s.last_activity_at - s.started_at) / 1000 || ',' || s.beats || ',' || ${raw(csv('s.email'))} || ',' ||
-           ${raw(csv('s.visitor_id'))} || ',' || ${raw(csv('s.entry_url'))} || ',' || ${raw(csv('s.referrer'))} || chr(13) || chr(10)
+           ${raw(csv('s.visitor_id'))} || ',' || ${raw(csv('s.entry_url'))} || ',' || ${raw(csv('s.referrer'))} ||
+           ${raw(originCsv)} || chr(13) || chr(10)
              AS line
          FROM sessions s WHERE ${where}
            AND (s.started_at, s.pk) > (${position.startedAt}::bigint, ${position.pk}::bigint)

@@ -4,19 +4,36 @@
 
 import type Database from 'better-sqlite3';
 import { sessionWhere } from '../../queries/session-filter.ts';
-import type { SessionFilter } from '../../query-types.ts';
+import { ORIGIN_COLUMNS, type SessionFilter } from '../../query-types.ts';
 import { compile, sqliteDialect } from '../../sql.ts';
 
 const BATCH = 5_000;
 
-/** A leading = + - @ tab or CR gets a ' (CSV injection); quotes when it holds " , CR or LF. */
+// GLOB patterns, with the tab, CR and LF themselves in the literals ('-' last: not a range).
+const FORMULA_START = '[=+@\t\r-]*';
+const NEEDS_QUOTES = '*[",\n\r]*';
+
+/**
+ * A leading = + - @ tab or CR gets a ' (CSV injection); quotes when it holds " , CR or LF. One GLOB
+ * per test rather than an instr() per character, which halves what escaping costs: with the
+ * thirteen origin columns it had become a quarter of the export's time.
+ */
 function csv(column: string): string {
-  const safe = `CASE WHEN substr(${column}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) THEN '''' || ${column} ELSE ${column} END`;
+  const defused = `CASE WHEN ${column} GLOB '${FORMULA_START}' THEN '''' || ${column} ELSE ${column} END`;
   return `CASE WHEN ${column} IS NULL THEN ''
-    WHEN instr(${column}, '"') OR instr(${column}, ',') OR instr(${column}, char(10)) OR instr(${column}, char(13))
-      THEN '"' || replace(${safe}, '"', '""') || '"'
-    ELSE ${safe} END`;
+    WHEN ${column} GLOB '${NEEDS_QUOTES}' THEN '"' || replace(${defused}, '"', '""') || '"'
+    WHEN ${column} GLOB '${FORMULA_START}' THEN '''' || ${column}
+    ELSE ${column} END`;
 }
+
+/**
+ * The origin's columns (CSV_ORIGIN_COLUMNS of src/query/present.ts: the stored ones but region),
+ * each after a comma. A session stored without an origin has none of them (its source_category is
+ * null), so its row gets only the commas, as csvRow writes it, without thirteen CASEs to evaluate.
+ */
+const CSV_ORIGIN = ORIGIN_COLUMNS.filter((column) => column !== 'region');
+const originCsv = `CASE WHEN s.source_category IS NULL THEN '${','.repeat(CSV_ORIGIN.length)}'
+  ELSE ${CSV_ORIGIN.map((column) => `',' || ${csv(`s.${column}`)}`).join(' || ')} END`;
 
 type Row = [
   pk: number,
@@ -45,6 +62,7 @@ export function* exportSessionsCsv(
          ${csv('s.id')} || ',' || CASE WHEN s.ended_at IS NOT NULL THEN 'ended'
            WHEN @now - s.last_activity_at > @timeoutMs THEN 'expired' ELSE 'active' END,
          ${csv('s.email')} || ',' || ${csv('s.visitor_id')} || ',' || ${csv('s.entry_url')} || ',' || ${csv('s.referrer')}
+           || ${originCsv}
        FROM sessions s WHERE ${where.text}
          AND s.started_at >= @aStartedAt AND (s.started_at > @aStartedAt OR s.pk > @aPk)
        ORDER BY s.started_at, s.pk LIMIT ${BATCH}`,
