@@ -1,10 +1,11 @@
 // Realistic demo sessions, generated without I/O from a seed: a small site's pages with Zipf-like
 // popularity, a daily rhythm, log-normal engaged times, returning visitors (some known by email),
-// the odd reader with two tabs open at once, and time per marked section on three pages. Used by
-// `dwell demo` and `npm run bench:query`.
+// the odd reader with two tabs open at once, time per marked section on three pages, and where each
+// session came from (origins.ts). Used by `dwell demo` and `npm run bench:query`.
 
 import type { Span } from '../accounting/spans.ts';
 import type { ImportedSession } from '../store/query-types.ts';
+import { type DemoArrival, type DemoDevice, describeDemoOrigins } from './origins.ts';
 
 export interface GenerateOptions {
   count: number;
@@ -35,17 +36,6 @@ const PATHS = [
   '/careers',
   '/docs/dashboard',
   '/legal/privacy',
-];
-const REFERRERS = [
-  '',
-  '',
-  '',
-  'https://www.google.com/',
-  'https://www.google.com/',
-  'https://news.ycombinator.com/',
-  'https://duckduckgo.com/',
-  'https://www.linkedin.com/',
-  'https://github.com/',
 ];
 const NAMES = ['ana', 'ben', 'chloe', 'dev', 'emma', 'farid', 'grace', 'hugo', 'ines', 'jonas', 'kim', 'lea'];
 const DOMAINS = ['acme.io', 'example.com', 'globex.net', 'initech.dev'];
@@ -132,26 +122,45 @@ export function* generateSessions(options: GenerateOptions): Generator<ImportedS
     return marked.map((m, i) => ({ name: m.name, engagedMs: Math.floor((inSections * weights[i]!) / sum) }));
   };
 
-  let previous: ImportedSession | null = null;
+  // Origins draw from their own sequence too. A reader keeps their country, and their device four
+  // times in five: both are a function of the visitor, so returning readers look like themselves.
+  const origins = describeDemoOrigins(origin);
+  const originRand = seededRandom((options.seed ?? 42) ^ 0x68e31da4);
+  const readerSalt = Math.imul((options.seed ?? 42) | 0, 0x9e3779b1);
+  const readerOf = (visitor: number) => ({
+    device: origins.device(originRand() < 0.8 ? unitHash(visitor ^ readerSalt) : originRand()),
+    country: origins.country(unitHash(~visitor ^ readerSalt)),
+  });
+
+  let previous: { session: ImportedSession; arrival: DemoArrival; device: DemoDevice } | null = null;
   for (let n = 0; n < options.count; n++) {
     // Start times ascend; a daily rhythm makes afternoons busier than nights.
     let startedAt = options.from + Math.floor(((n + rand()) / options.count) * span);
     const hour = new Date(startedAt).getUTCHours();
     if (hour < 6 && rand() < 0.5) startedAt = Math.min(options.to - 1, startedAt + 8 * 3_600_000);
-    const twoTabs = previous !== null && rand() < 0.03;
+    const twoTabs: boolean = previous !== null && rand() < 0.03;
     const visitor = twoTabs ? null : Math.floor(Math.abs(gaussian()) * visitorCount * 0.4) % visitorCount;
     const email =
       twoTabs && previous
-        ? previous.email
+        ? previous.session.email
         : visitor !== null && visitor % 5 === 0
           ? `${NAMES[visitor % NAMES.length]}.${visitor}@${DOMAINS[visitor % DOMAINS.length]}`
           : null;
     const visitorId =
-      twoTabs && previous ? previous.visitorId : `v${(visitor ?? 0).toString(36).padStart(6, '0')}`;
-    if (twoTabs && previous) startedAt = previous.startedAt + Math.floor(rand() * 20_000);
+      twoTabs && previous ? previous.session.visitorId : `v${(visitor ?? 0).toString(36).padStart(6, '0')}`;
+    if (twoTabs && previous) startedAt = previous.session.startedAt + Math.floor(rand() * 20_000);
+    // Two tabs at once: two links opened from the same place, on the same device.
+    const arrival: DemoArrival = twoTabs && previous ? previous.arrival : origins.arrival(originRand());
+    const reader: { device: DemoDevice; country: string | null } =
+      twoTabs && previous
+        ? { device: previous.device, country: previous.session.origin?.country ?? null }
+        : readerOf(visitor ?? 0);
 
-    // Engaged time: log-normal around 45 s, capped at an hour.
-    const engagedMs = Math.min(3_600_000, Math.max(1_000, Math.round(Math.exp(10.7 + 1.1 * gaussian()))));
+    // Engaged time: log-normal around 45 s (longer from a newsletter, shorter from an ad), capped at an hour.
+    const engagedMs = Math.min(
+      3_600_000,
+      Math.max(1_000, Math.round(Math.exp(10.7 + 1.1 * gaussian()) * arrival.engagement)),
+    );
     const pageCount = 1 + Math.min(5, Math.floor(rand() * 4 + rand() * 1.2));
     const pages = new Map<string, number>();
     const first = pickPath();
@@ -191,16 +200,26 @@ export function* generateSessions(options: GenerateOptions): Generator<ImportedS
       beats: Math.max(1, Math.round(engagedMs / 15_000) + 1),
       email,
       visitorId,
-      entryUrl: pageTotals[0]!.url,
-      referrer: pick(REFERRERS) || null,
+      // The entry URL keeps its campaign tags; the pages do not (the tracker's page URLs).
+      entryUrl: `${pageTotals[0]!.url}${arrival.query}`,
+      referrer: arrival.referrer,
       screen: pick(SCREENS),
       lang: pick(LANGS),
+      origin: origins.originOf(arrival, reader.device, reader.country, first),
       pages: pageTotals,
       spans,
     };
-    previous = session;
+    previous = { session, arrival, device: reader.device };
     yield session;
   }
+}
+
+/** A well-mixed number in [0, 1) from an integer (murmur3's finalizer): the same input, the same one. */
+function unitHash(n: number): number {
+  let h = n | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return ((h ^ (h >>> 16)) >>> 0) / 4_294_967_296;
 }
 
 export const DEMO_DAY_MS = DAY;

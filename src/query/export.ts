@@ -3,7 +3,7 @@
 
 import type { SessionFilter } from '../store/query-types.ts';
 import type { Store } from '../store/types.ts';
-import { csvHeader, csvRow, presentSession } from './present.ts';
+import { csvHeader, csvRow, presentExportedSession } from './present.ts';
 
 export type ExportFormat = 'csv' | 'ndjson';
 
@@ -31,7 +31,7 @@ export async function* exportChunks(
     if (format === 'csv') for (const session of batch) chunk += csvRow(session, now, timeoutMs);
     else
       for (const session of batch)
-        chunk += `${JSON.stringify(presentSession(session, now, timeoutMs, siteId))}\n`;
+        chunk += `${JSON.stringify(presentExportedSession(session, now, timeoutMs, siteId))}\n`;
     onRows?.(batch.length);
     yield chunk;
   }

@@ -37,6 +37,11 @@ export interface SessionRecord {
   screen: string | null;
   lang: string | null;
   currentUrl: string | null;
+  /**
+   * Where it came from (issue #24): null for sessions stored before origins were recorded. Read by
+   * the lists and the export; left out by writers (imports carry their own, as NewSession does).
+   */
+  origin?: SessionOrigin | null;
   pages: PageTotal[];
 }
 

@@ -105,6 +105,7 @@ export function toSessionRecord(row: RecordColumns, pages: PageTotal[]): Session
     screen: row.screen,
     lang: row.lang,
     currentUrl: row.current_url,
+    origin: originOf(row),
     pages,
   };
 }
@@ -153,8 +154,8 @@ export function toSessionDetail(
   };
 }
 
-/** The origin columns of a sessions row (SELECT *), or null where none was recorded. */
-function originOf(raw: SessionColumns): SessionOrigin | null {
+/** The origin columns of a sessions row (SELECT *, or SESSION_COLUMNS), or null where none was recorded. */
+function originOf(raw: RecordColumns): SessionOrigin | null {
   const r = raw as unknown as Record<string, string | null | undefined>;
   if (r.source_category == null) return null;
   return {

@@ -8,12 +8,14 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { exportChunks } from '../../query/export.ts';
 import { usageError } from '../cli-error.ts';
+import { ORIGIN_FLAG_HELP, ORIGIN_FLAG_OPTIONS, originFilterOfFlags } from '../origin-flags.ts';
 import { pickSiteOrAll } from '../site-option.ts';
 import { parseSince } from '../table.ts';
 import { withStore } from '../with-store.ts';
 import type { Command } from './types.ts';
 
 const HELP = `Usage: dwell export --format csv|ndjson --out FILE [--site ID | --all-sites] [--since 90d|DATE]
+       [filters]
 
 Writes a site's sessions, oldest first, to FILE (- for standard output).
   --site        the site; may be left out while this Dwell has one site
@@ -21,10 +23,11 @@ Writes a site's sessions, oldest first, to FILE (- for standard output).
                 default, so that two sites' sessions mix only when asked
   --since       sessions started in the last 90d / 12h / 2w, or since a date (a day of the
                 site's time zone; of UTC with --all-sites)
-`;
+${ORIGIN_FLAG_HELP}`;
 
 export const exportCommand: Command = {
-  summary: 'export sessions to a CSV or NDJSON file (--format, --out, --site|--all-sites, --since)',
+  summary:
+    'export sessions to a CSV or NDJSON file (--format, --out, --site|--all-sites, --since, --source…)',
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -35,6 +38,7 @@ export const exportCommand: Command = {
         'all-sites': { type: 'boolean', default: false },
         since: { type: 'string' },
         help: { type: 'boolean', default: false },
+        ...ORIGIN_FLAG_OPTIONS,
       },
     });
     if (values.help) {
@@ -45,12 +49,14 @@ export const exportCommand: Command = {
     if (format !== 'csv' && format !== 'ndjson') throw usageError('--format must be csv or ndjson');
     if (!values.out) throw usageError('--out FILE is required (use - for standard output)');
     const out = values.out;
+    const origin = originFilterOfFlags(values);
     return withStore(async (store, config) => {
       const site = await pickSiteOrAll(store, values.site, values['all-sites']);
       const now = await store.now();
       const from = values.since === undefined ? undefined : parseSince(values.since, now, site?.timeZone);
       const scope = site ? { site: { pk: site.pk, timeZone: site.timeZone } } : {};
-      const total = (await store.getStats({ ...scope, from: from ?? 0, to: now + 86_400_000 })).sessions;
+      const total = (await store.getStats({ ...scope, origin, from: from ?? 0, to: now + 86_400_000 }))
+        .sessions;
       const toStdout = out === '-';
       const bar = new cliProgress.SingleBar(
         {
@@ -65,7 +71,7 @@ export const exportCommand: Command = {
         Readable.from(
           exportChunks(
             store,
-            { site: site?.pk, from },
+            { site: site?.pk, origin, from },
             format,
             config.timeoutMs,
             (n) => {

@@ -1,5 +1,6 @@
 // The command table of `dwell`. Add a command by adding its module here.
 
+import { breakdown } from './breakdown.ts';
 import { demo } from './demo.ts';
 import { exportCommand } from './export.ts';
 import { gate } from './gate.ts';
@@ -24,6 +25,7 @@ export const commands: Record<string, Command> = {
   sessions,
   stats,
   sections,
+  breakdown,
   export: exportCommand,
   purge,
   demo,

@@ -2,18 +2,20 @@
 
 import { parseArgs } from 'node:util';
 import { usageError } from '../cli-error.ts';
+import { ORIGIN_FLAG_HELP, ORIGIN_FLAG_OPTIONS, originFilterOfFlags } from '../origin-flags.ts';
 import { pickSite } from '../site-option.ts';
 import { formatDuration, parseSince, table } from '../table.ts';
 import { withStore } from '../with-store.ts';
 import type { Command } from './types.ts';
 
 const HELP = `Usage: dwell sections --url URL [--site ID] [--since 30d|DATE] [--email ADDRESS] [--json]
+       [filters]
 
 Engaged time and reach per data-dwell-section of one page of a site, in page order, over the days
 of the site's time zone. Reach is the share of the page's sessions that spent any engaged time in
 the section.
   --site    the site; may be left out while this Dwell has one site
-`;
+${ORIGIN_FLAG_HELP}`;
 
 export const sections: Command = {
   summary:
@@ -28,6 +30,7 @@ export const sections: Command = {
         email: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
+        ...ORIGIN_FLAG_OPTIONS,
       },
     });
     if (values.help) {
@@ -36,6 +39,7 @@ export const sections: Command = {
     }
     if (!values.url) throw usageError('--url URL is required: the page whose sections to show');
     const url = values.url;
+    const origin = originFilterOfFlags(values);
     return withStore(async (store) => {
       const site = await pickSite(store, values.site);
       const now = await store.now();
@@ -45,6 +49,7 @@ export const sections: Command = {
         from: parseSince(values.since, now, site.timeZone),
         to: now,
         email: values.email?.trim().toLowerCase(),
+        origin,
       });
       if (values.json) {
         process.stdout.write(`${JSON.stringify(map, null, 2)}\n`);

@@ -3,12 +3,13 @@
 import { parseArgs } from 'node:util';
 import { presentSession } from '../../query/present.ts';
 import { usageError } from '../cli-error.ts';
+import { ORIGIN_FLAG_HELP, ORIGIN_FLAG_OPTIONS, originFilterOfFlags } from '../origin-flags.ts';
 import { pickSite } from '../site-option.ts';
 import { formatDuration, parseSince, table } from '../table.ts';
 import { withStore } from '../with-store.ts';
 import type { Command } from './types.ts';
 
-const HELP = `Usage: dwell sessions [--site ID] [--email ADDRESS] [--since 7d|DATE] [--limit 20] [--json]
+const HELP = `Usage: dwell sessions [--site ID] [--email ADDRESS] [--since 7d|DATE] [--limit 20] [--json] [filters]
 
 Lists one site's sessions newest first, from DATABASE_URL.
   --site    the site; may be left out while this Dwell has one site
@@ -17,10 +18,10 @@ Lists one site's sessions newest first, from DATABASE_URL.
             of the site's time zone)
   --limit   how many (default 20, at most 1000)
   --json    one JSON array of session objects, as the query API returns them
-`;
+${ORIGIN_FLAG_HELP}`;
 
 export const sessions: Command = {
-  summary: 'list sessions as a table (--site, --email, --since, --limit, --json)',
+  summary: 'list sessions as a table (--site, --email, --since, --source…, --limit, --json)',
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -31,6 +32,7 @@ export const sessions: Command = {
         limit: { type: 'string', default: '20' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
+        ...ORIGIN_FLAG_OPTIONS,
       },
     });
     if (values.help) {
@@ -39,12 +41,14 @@ export const sessions: Command = {
     }
     const limit = Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw usageError('--limit must be 1 to 1000');
+    const origin = originFilterOfFlags(values);
     return withStore(async (store, config) => {
       const site = await pickSite(store, values.site);
       const now = await store.now();
       const page = await store.listSessions(
         {
           site: site.pk,
+          origin,
           email: values.email?.trim().toLowerCase(),
           from: values.since === undefined ? undefined : parseSince(values.since, now, site.timeZone),
         },

@@ -1,12 +1,13 @@
 // `dwell stats`: the overview of the dashboard, in the terminal.
 
 import { parseArgs } from 'node:util';
+import { ORIGIN_FLAG_HELP, ORIGIN_FLAG_OPTIONS, originFilterOfFlags } from '../origin-flags.ts';
 import { pickSiteOrAll } from '../site-option.ts';
 import { formatDuration, parseSince, table } from '../table.ts';
 import { withStore } from '../with-store.ts';
 import type { Command } from './types.ts';
 
-const HELP = `Usage: dwell stats [--site ID | --all-sites] [--since 30d|DATE] [--url URL] [--email ADDRESS] [--json]
+const HELP = `Usage: dwell stats [--site ID | --all-sites] [--since 30d|DATE] [--url URL] [--email ADDRESS] [--json] [filters]
 
 Sessions, visitors, median and p90 engaged time, by day and top pages, on the days of the site's
 time zone (a date given to --since is a day there too).
@@ -17,10 +18,10 @@ time zone (a date given to --since is a day there too).
   --url         one page: engaged time is time on that page
   --email       one person's sessions
   --json        the query API's stats object
-`;
+${ORIGIN_FLAG_HELP}`;
 
 export const stats: Command = {
-  summary: 'engaged-time statistics (--site|--all-sites, --since 30d, --url, --email, --json)',
+  summary: 'engaged-time statistics (--site|--all-sites, --since 30d, --url, --email, --source…, --json)',
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -32,12 +33,14 @@ export const stats: Command = {
         email: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
+        ...ORIGIN_FLAG_OPTIONS,
       },
     });
     if (values.help) {
       process.stdout.write(HELP);
       return 0;
     }
+    const origin = originFilterOfFlags(values);
     return withStore(async (store) => {
       const site = await pickSiteOrAll(store, values.site, values['all-sites']);
       const now = await store.now();
@@ -47,6 +50,7 @@ export const stats: Command = {
         to: now,
         url: values.url,
         email: values.email?.trim().toLowerCase(),
+        origin,
       });
       if (values.json) {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config.ts';
 import { exportChunks } from '../../query/export.ts';
+import { CSV_COLUMNS } from '../../query/present.ts';
 import type { SessionFilter } from '../../store/query-types.ts';
 import type { Store } from '../../store/types.ts';
 import { siteToRead } from '../plugins/read-access.ts';
@@ -22,8 +23,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ config: Readonly<Config>;
       schema: {
         tags: ['query'],
         summary: 'Export sessions as CSV or NDJSON (streamed)',
-        description:
-          'Oldest first. NDJSON: one session object per line, pages included. CSV (RFC 4180): one row per session with the columns id, status, startedAt, lastActivityAt, endedAt, engagedMs, duration, beats, email, visitorId, entryUrl, referrer.',
+        description: `Oldest first. NDJSON: one session object per line, pages and origin included. CSV (RFC 4180): one row per session with the columns ${CSV_COLUMNS.join(', ')}.`,
         security: [{ admin: [] }],
         querystring: ExportQuery,
         produces: ['text/csv', 'application/x-ndjson'],

@@ -10,7 +10,8 @@ export { type RecordColumns, toSessionRecord };
 /** The columns of a session record, in this order (SQLite's export reads them as raw arrays). */
 export const SESSION_COLUMNS_TEXT = `s.pk, s.id, s.started_at, s.last_activity_at, s.ended_at, s.engaged_ms,
   s.last_seq, s.beats, s.email, s.visitor_id, s.entry_url, s.referrer, s.screen, s.lang, s.current_url,
-  s.visible_ms`;
+  s.visible_ms, s.source, s.source_category, s.referrer_host, s.utm_source, s.utm_medium, s.utm_campaign,
+  s.utm_content, s.utm_term, s.entry_path, s.device, s.browser, s.os, s.country, s.region`;
 export const SESSION_COLUMNS = raw(SESSION_COLUMNS_TEXT);
 
 /**

@@ -1535,7 +1535,7 @@ export interface paths {
         };
         /**
          * Export sessions as CSV or NDJSON (streamed)
-         * @description Oldest first. NDJSON: one session object per line, pages included. CSV (RFC 4180): one row per session with the columns id, status, startedAt, lastActivityAt, endedAt, engagedMs, duration, beats, email, visitorId, entryUrl, referrer.
+         * @description Oldest first. NDJSON: one session object per line, pages and origin included. CSV (RFC 4180): one row per session with the columns id, status, startedAt, lastActivityAt, endedAt, engagedMs, visibleMs, duration, beats, email, visitorId, entryUrl, referrer, source, source_category, referrer_host, utm_source, utm_medium, utm_campaign, utm_content, utm_term, entry_path, device, browser, os, country.
          */
         get: {
             parameters: {
@@ -1821,15 +1821,6 @@ export interface paths {
                     };
                 };
                 /** @description Every failure, whatever the route */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Every failure, whatever the route */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2106,15 +2097,6 @@ export interface paths {
                 };
                 /** @description Every failure, whatever the route */
                 404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["def-0"];
-                    };
-                };
-                /** @description Every failure, whatever the route */
-                409: {
                     headers: {
                         [name: string]: unknown;
                     };
