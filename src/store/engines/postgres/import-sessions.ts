@@ -32,7 +32,7 @@ export async function importSessions(
     if (chunk.length > 0) await insertChunk(client, chunk);
     done += chunk.length;
   });
-  await db.query('ANALYZE sessions, session_pages, spans');
+  await db.query('ANALYZE sessions, session_pages, session_sections, spans');
   onProgress?.(done);
   return done;
 }

@@ -53,6 +53,6 @@ export async function vacuumPending(pool: pg.Pool): Promise<void> {
  */
 export async function vacuumRollups(pool: pg.Pool): Promise<void> {
   await pool.query(
-    'VACUUM (ANALYZE) rollup_pending, rollup_pages_pending, rollup_visitor_days, rollup_days, rollup_durations, rollup_pages',
+    'VACUUM (ANALYZE) rollup_pending, rollup_pages_pending, rollup_visitor_days, rollup_first_days, rollup_days, rollup_durations, rollup_pages',
   );
 }
