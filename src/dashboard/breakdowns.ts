@@ -133,17 +133,20 @@ function rowOf(ctx: Context, by: Dimension, row: BreakdownRow, top: number) {
         'div',
         { class: 'bar-cell' },
         h('span', { class: 'bar', style: `width:${((row.engagedMs.total / top) * 100).toFixed(1)}%` }),
-        h(
-          'button',
-          {
-            type: 'button',
-            class: `bar-label row-filter${row.value === null ? ' none' : ''}`,
-            title: active ? `Remove the filter ${DIMENSIONS[by]}: ${label}` : `Show only ${label}`,
-            'aria-pressed': String(active),
-            onclick: filter,
-          },
-          label,
-        ),
+        // The shared view has no filters: its rows are labels, not buttons.
+        ctx.shared
+          ? h('span', { class: `bar-label${row.value === null ? ' none' : ''}` }, label)
+          : h(
+              'button',
+              {
+                type: 'button',
+                class: `bar-label row-filter${row.value === null ? ' none' : ''}`,
+                title: active ? `Remove the filter ${DIMENSIONS[by]}: ${label}` : `Show only ${label}`,
+                'aria-pressed': String(active),
+                onclick: filter,
+              },
+              label,
+            ),
       ),
     ),
     h('td', { class: 'num' }, number(row.sessions)),

@@ -1,8 +1,7 @@
 // The overview of a site: key figures against the previous period, engaged time by day and per
 // session, where sessions came from (sources, campaigns, devices, countries: breakdowns.ts) and its
 // top pages, all under the filters in the URL (filters.ts). The shared view draws the same page
-// without the visitors figure (a shared link shows no people) and without the origin panels (its
-// API has no breakdown).
+// without the visitors figure (a shared link shows no people) and without filters.
 
 import { breakdownPanel } from './breakdowns.ts';
 import { dayChart, histogramChart } from './charts.ts';
@@ -26,7 +25,7 @@ export async function overview(root: HTMLElement, ctx: Context) {
   const [stats, previous, panels] = await Promise.all([
     ctx.read<Stats>('stats', { from: ctx.from, to: ctx.to }),
     ctx.read<Stats>('stats', before),
-    ctx.shared ? Promise.resolve(null) : originPanels(ctx),
+    originPanels(ctx),
   ]);
   const period = periodName(ctx.from, ctx.to);
   const count = (label: string, pick: (s: Stats) => number, hint?: string) =>

@@ -1,6 +1,7 @@
 // The shared view at /share/<secret> (issue #23, "Shared links"): one site's figures, charts, pages
-// and attention maps, read from the link's own API (/api/v1/share/<secret>/…), which answers stats
-// and sections only: no people, sessions, live view, export, settings or other site. A link with a
+// origin panels and attention maps, read from the link's own API (/api/v1/share/<secret>/…), which
+// answers stats, breakdowns and sections only: no people, sessions, live view, export, settings or
+// other site. A link with a
 // password asks for it first; the key /unlock answers stays in this tab (sessionStorage).
 
 import { ApiError, queryString, unwrap } from './api.ts';
@@ -11,7 +12,7 @@ import { overview } from './overview.ts';
 import { brand, header, range, rangeSelect, tabs } from './shell.ts';
 import type { Context, Params, SiteSummary } from './types.ts';
 
-const READABLE = ['stats', 'sections'];
+const READABLE = ['stats', 'sections', 'breakdown'];
 
 export async function shared(app: HTMLElement, secret: string) {
   const base = `/api/v1/share/${encodeURIComponent(secret)}`;
@@ -116,7 +117,7 @@ export async function shared(app: HTMLElement, secret: string) {
         go: (hash) => {
           location.hash = hash;
         },
-        // The link's API takes no origin filters (and answers no breakdowns): nothing to filter by.
+        // The shared view shows the breakdowns as they are; it keeps no filters of its own.
         filters: {},
         setFilters: () => {},
       };

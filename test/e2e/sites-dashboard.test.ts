@@ -387,6 +387,10 @@ describe('sites in the dashboard', { skip: chromiumSkipReason() }, () => {
       ]);
       await page.waitForFunction("document.querySelectorAll('.chart canvas').length >= 2");
       assert.ok((await page.locator('.pages-table tbody tr').count()) > 3);
+      // Where readers came from (issue #24): the origin panels, read-only (no filter buttons).
+      await page.locator('.breakdown').first().waitFor();
+      assert.equal(await page.locator('.breakdown').count(), 4);
+      assert.equal(await page.locator('.breakdown button.row-filter').count(), 0);
       // Nothing of the admin's dashboard: no tabs to people, sessions, live or sites, no switcher.
       for (const tab of ['Sessions', 'People', 'Live', 'Sites'])
         assert.equal(await page.getByRole('link', { name: tab, exact: true }).count(), 0, tab);

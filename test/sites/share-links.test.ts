@@ -72,7 +72,15 @@ describe('shared links', () => {
     assert.equal(data.sessions, 1, "the shared site's session only");
     const sections = await call(t, 'GET', `/api/v1/share/${secret}/sections?url=https://site.test/deck`);
     assert.equal(sections.status, 200);
-    for (const answer of [info, stats, sections]) {
+    const breakdown = await call(t, 'GET', `/api/v1/share/${secret}/breakdown?by=entry`);
+    assert.equal(breakdown.status, 200);
+    assert.deepEqual(
+      (breakdown.json() as { data: { items: { sessions: number }[] } }).data.items.map((r) => r.sessions),
+      [1],
+      "the shared site's breakdown only",
+    );
+    assert.equal((await call(t, 'GET', `/api/v1/share/${secret}/breakdown?by=email`)).status, 400);
+    for (const answer of [info, stats, sections, breakdown]) {
       assert.equal(answer.text.includes('secret.person'), false);
       assert.equal(answer.text.includes('visitor-key-1'), false);
       assert.equal(answer.text.includes('other.test'), false);

@@ -1,5 +1,5 @@
 // Shared links (API.md "Shared links"): a read-only dashboard of one site at /share/<secret>, and
-// the API it reads. It answers aggregates and pages only — stats and the attention map, never an
+// the API it reads. It answers aggregates and pages only — stats, breakdowns and the attention map, never an
 // email, a visitor id or a session — and nothing of another site. The secret is looked up on every
 // request (by its SHA-256), so a revoked link is refused at once. A link with a password answers
 // 401 SHARE_PASSWORD until the password is given to /unlock, which returns a key for this link and
@@ -10,13 +10,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
+import { InvalidCursorError } from '../../store/query-types.ts';
 import type { SiteRecord } from '../../store/site-types.ts';
 import type { Store } from '../../store/types.ts';
 import { errors } from '../errors.ts';
 import { limitBy } from '../plugins/rate-limits.ts';
-import { parseRange } from '../query-params.ts';
+import { originFilterOf, parseRange } from '../query-params.ts';
 import { failures, Ok } from '../schemas/envelope.ts';
-import { PageSections, Stats } from '../schemas/query.ts';
+import { Breakdown, BreakdownQuery, PageSections, Stats } from '../schemas/query.ts';
 import { SiteSummary } from '../schemas/sites.ts';
 import { presentSiteSummary } from '../sites/present.ts';
 import { digest, passwordMatches } from '../sites/secrets.ts';
@@ -132,6 +133,37 @@ export const shareRoutes: FastifyPluginAsyncTypebox<ShareRoutesOptions> = async 
         success: true as const,
         data: await store.getStats({ site, ...range, url: request.query.url }),
       };
+    },
+  );
+
+  app.get(
+    '/api/v1/share/:secret/breakdown',
+    {
+      schema: {
+        tags: ['share'],
+        summary: "The shared site's engaged time by source, campaign, device or country (issue #24)",
+        params: Secret,
+        querystring: BreakdownQuery,
+        response: { 200: Ok(Breakdown), ...failures(400, 401, 404, 503) },
+      },
+    },
+    async (request) => {
+      const site = await readable(request);
+      const q = request.query;
+      const range = parseRange(q, await store.now(), site.timeZone);
+      const breakdown = await store
+        .getBreakdown({
+          site,
+          by: q.by,
+          ...range,
+          limit: q.limit,
+          cursor: q.cursor,
+          filter: originFilterOf(q),
+        })
+        .catch((error: unknown) => {
+          throw error instanceof InvalidCursorError ? errors.invalidCursor() : error;
+        });
+      return { success: true as const, data: breakdown };
     },
   );
 

@@ -3005,6 +3005,147 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/share/{secret}/breakdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shared site's engaged time by source, campaign, device or country (issue #24) */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description The site's id. Required when this Dwell has several sites (else 400 SITE_REQUIRED); a site token reads its own.
+                     * @example example.com
+                     */
+                    site?: string;
+                    /**
+                     * @description First day, in the site's time zone (default: 30 days before `to`). ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, a day of the site's time zone).
+                     * @example 2026-10-25
+                     */
+                    from?: string;
+                    /**
+                     * @description End of the range, exclusive; the day of the site's time zone it falls in is included (default: now). ISO-8601 date-time (`2026-11-01T00:00:00Z`) or date (`2026-11-01`, a day of the site's time zone).
+                     * @example 2026-11-24
+                     */
+                    to?: string;
+                    /** @description Source, as the breakdown names it (`Hacker News`, `Google`, `newsletter`) */
+                    source?: string;
+                    /** @description The external referrer's host */
+                    referrer?: string;
+                    /** @description utm_source of the entry URL */
+                    utm_source?: string;
+                    /** @description utm_medium of the entry URL */
+                    utm_medium?: string;
+                    /** @description utm_campaign of the entry URL */
+                    utm_campaign?: string;
+                    /** @description utm_content of the entry URL */
+                    utm_content?: string;
+                    /** @description utm_term of the entry URL */
+                    utm_term?: string;
+                    /** @description The entry page's path */
+                    entry?: string;
+                    /** @description desktop, mobile, tablet or tv */
+                    device?: string;
+                    /** @description Browser family */
+                    browser?: string;
+                    /** @description Operating system family */
+                    os?: string;
+                    /** @description ISO 3166-1 alpha-2 country code, upper case */
+                    country?: string;
+                    /** @description The dimension of the sessions' origin to break engaged time down by */
+                    by: "source" | "referrer" | "utm_source" | "utm_medium" | "utm_campaign" | "utm_content" | "utm_term" | "entry" | "device" | "browser" | "os" | "country";
+                    limit: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    secret: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            data: {
+                                items: {
+                                    /**
+                                     * @description null: sessions without one (direct, no campaign, unknown)
+                                     * @example Hacker News
+                                     */
+                                    value: string | null;
+                                    sessions: number;
+                                    /** @description Distinct people (email, else visitor key) over the range */
+                                    visitors: number;
+                                    engagedMs: {
+                                        total: number;
+                                        median: number;
+                                    };
+                                    /** @description Sessions with at least 10 s engaged */
+                                    engagedSessions: number;
+                                }[];
+                                nextCursor: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every failure, whatever the route */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/share/{secret}/sections": {
         parameters: {
             query?: never;
