@@ -67,6 +67,8 @@ export interface VisitorQuery {
   to: number;
   limit: number;
   cursor?: string | undefined;
+  /** People counted by their sessions that match (sessions, engaged time, first and last seen). */
+  filter?: OriginFilter | undefined;
 }
 
 export interface VisitorList {
@@ -230,6 +232,11 @@ export interface QueryStore {
   ): AsyncIterable<string>;
   /** Engaged time by one dimension of the sessions' origin, most engaged first (issue #24). */
   getBreakdown(query: BreakdownQuery): Promise<Breakdown>;
+  /**
+   * Builds the breakdown segments of days that lack a current one (the server does it in the
+   * background; tools call it after a bulk load). `includeToday` builds today's too.
+   */
+  buildBreakdowns(options?: { limit?: number; budgetMs?: number; includeToday?: boolean }): Promise<number>;
   /** Deletes sessions whose last activity is before `before`, with their pages and spans. */
   purgeSessions(before: number): Promise<number>;
   /** Writes complete sessions in one transaction (the demo seeder, benchmarks, imports). */

@@ -12,6 +12,11 @@ import { StoreUnavailableError } from './errors.ts';
 import { FoldListeners } from './fold/fold-listeners.ts';
 import { foldRollups } from './fold/rollup-fold.ts';
 import type { EndedGateSession, GateLink, OutboxMessage } from './gate-types.ts';
+import {
+  buildBreakdownDay,
+  dropStaleBreakdownDays,
+  staleBreakdownDays,
+} from './queries/build-breakdown-days.ts';
 import { claimEndedGateSessions } from './queries/claim-ended-gate-sessions.ts';
 import { createSession } from './queries/create-session.ts';
 import { dailySalt } from './queries/daily-salt.ts';
@@ -29,6 +34,7 @@ import { hasOriginFilter } from './queries/origin-filter.ts';
 import { purgeSessions } from './queries/purge-sessions.ts';
 import * as siteAccess from './queries/site-access.ts';
 import * as sites from './queries/sites.ts';
+import { DAY_MS } from './queries/stats-math.ts';
 import { claimWebhooks, deleteWebhook, rescheduleWebhook } from './queries/webhook-outbox.ts';
 import type {
   ImportedSession,
@@ -168,6 +174,7 @@ export class EngineStore<E extends Engine = Engine> implements Store {
       }
       const deltas = await this.guard(() => foldRollups(this.port.db, this.port.rollups, false));
       await this.port.afterBackgroundFold?.(deltas);
+      await this.buildBreakdownsInBackground();
     } catch (error) {
       for (const listener of this.failureListeners) {
         try {
@@ -177,6 +184,43 @@ export class EngineStore<E extends Engine = Engine> implements Store {
         }
       }
     }
+  }
+
+  /**
+   * Builds the breakdown segments of past days whose segment is missing or stale (a late beat, an
+   * upgrade, an import), latest first, until `limit` days or `budgetMs` of work; returns how many it
+   * built. Reads are exact without them (they read a stale day's sessions), only slower.
+   */
+  async buildBreakdowns(options: { limit?: number; budgetMs?: number; includeToday?: boolean } = {}) {
+    const { limit = Number.MAX_SAFE_INTEGER, budgetMs = Number.POSITIVE_INFINITY } = options;
+    await this.foldRollups();
+    const started = performance.now();
+    // Today's sessions still beat: their day is read from the sessions until it is over. A day
+    // before yesterday in UTC is over in every time zone.
+    const beforeDay = options.includeToday ? 2 ** 31 - 1 : Math.floor((await this.now()) / DAY_MS) - 1;
+    let built = 0;
+    while (built < limit && performance.now() - started < budgetMs) {
+      const days = await this.guard(() =>
+        staleBreakdownDays(this.port.db, { beforeDay, limit: Math.min(limit - built, 64) }),
+      );
+      if (days.length === 0) break;
+      for (const { site, day } of days) {
+        await this.guard(() => buildBreakdownDay(this.port.db, site, day));
+        built++;
+        if (performance.now() - started >= budgetMs) break;
+        await nextTurn();
+      }
+    }
+    return built;
+  }
+
+  private lastBreakdownBuild = 0;
+
+  /** At most one short burst a second, so requests never wait long behind the builder. */
+  private async buildBreakdownsInBackground(): Promise<void> {
+    if (Date.now() - this.lastBreakdownBuild < 1_000) return;
+    this.lastBreakdownBuild = Date.now();
+    await this.buildBreakdowns({ limit: 8, budgetMs: 50 });
   }
 
   // Reads: each folds what it reads first.
@@ -202,7 +246,8 @@ export class EngineStore<E extends Engine = Engine> implements Store {
     return this.read(filtered ? 'rows' : 'rollups', () => getStats(this.port.db, query));
   }
   getBreakdown(query: BreakdownQuery) {
-    return this.read('rows', () => getBreakdown(this.port.db, query));
+    // Folded to the rollups: a day's segment is current only if its rollup count says so.
+    return this.read('rollups', () => getBreakdown(this.port.db, query));
   }
   getPageSections(query: PageSectionsQuery) {
     return this.read('rows', () => getPageSections(this.port.db, query));
@@ -228,7 +273,9 @@ export class EngineStore<E extends Engine = Engine> implements Store {
     // Folded first: a purge may delete rows that pending beats and rollup deltas still point at.
     await this.foldRollups();
     this.directory.clear();
-    return this.guard(() => purgeSessions(this.port.db, before));
+    const purged = await this.guard(() => purgeSessions(this.port.db, before));
+    await this.dropStaleBreakdowns();
+    return purged;
   }
 
   async importSessions(sessions: Iterable<ImportedSession>, onProgress?: (done: number) => void) {
@@ -298,7 +345,14 @@ export class EngineStore<E extends Engine = Engine> implements Store {
   async deleteSite(id: string) {
     await this.foldRollups();
     this.directory.clear();
-    return this.guard(() => sites.deleteSite(this.port.db, id));
+    const deleted = await this.guard(() => sites.deleteSite(this.port.db, id));
+    await this.dropStaleBreakdowns();
+    return deleted;
+  }
+  /** What a purge deleted leaves the breakdown segments too, not only when they are rebuilt. */
+  private async dropStaleBreakdowns(): Promise<void> {
+    await this.foldRollups();
+    await this.guard(() => dropStaleBreakdownDays(this.port.db));
   }
   countSiteSessions(site: number) {
     return this.read('rows', () => sites.countSiteSessions(this.port.db, site));

@@ -1,16 +1,19 @@
 // Breakdowns by origin (issue #24) on both engines: for any sessions, each dimension's rows are the
 // sessions grouped by that value — sessions, distinct people, engaged time (total and nearest-rank
 // median of whole seconds) and engaged sessions — whatever the filters, and every session of the
-// range is in exactly one row.
+// range is in exactly one row. The days are read from built segments, from stale ones' sessions and
+// from unbuilt days' sessions at once: sessions arrive in two batches with segments built between
+// (and some rebuilt after), and pages of any size add up to the whole answer.
 
 import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { AccountingRules } from '../../src/accounting/credit-beat.ts';
 import { DIMENSIONS, type Dimension, ENGAGED_SESSION_MS, NONE } from '../../src/store/breakdown-types.ts';
 import type { ImportedSession } from '../../src/store/query-types.ts';
 import type { SessionOrigin } from '../../src/store/types.ts';
-import { engines } from './engines.ts';
+import { countRows, engines } from './engines.ts';
 
 const rules: AccountingRules = { intervalMs: 1_000, timeoutMs: 60_000, toleranceMs: 200 };
 const D = Date.UTC(2026, 10, 2);
@@ -97,7 +100,10 @@ for (const engine of await engines()) {
           fc.array(sessionArb, { minLength: 1, maxLength: 30 }),
           pick(DIMENSIONS),
           pick([undefined, 'DE', NONE]),
-          async (generated, by, country) => {
+          fc.nat(),
+          fc.integer({ min: 1, max: 4 }),
+          fc.integer({ min: 0, max: 2 }),
+          async (generated, by, country, split, pageSize, rebuilt) => {
             const opened = await engine.open(rules);
             try {
               const sessions: ImportedSession[] = generated.map((g, i) => ({
@@ -118,16 +124,24 @@ for (const engine of await engines()) {
                 pages: [],
                 spans: [],
               }));
-              await opened.store.importSessions(sessions);
+              const first = split % (sessions.length + 1);
+              await opened.store.importSessions(sessions.slice(0, first));
+              const built = await opened.store.buildBreakdowns({ includeToday: true });
+              assert.equal(built, new Set(generated.slice(0, first).map((g) => g.day)).size);
+              assert.equal(await countRows(opened.store, 'breakdown_days'), built);
+              await opened.store.importSessions(sessions.slice(first));
+              await opened.store.buildBreakdowns({ includeToday: true, limit: rebuilt });
               const filter = country === undefined ? undefined : { country };
-              const breakdown = await opened.store.getBreakdown({
-                site,
-                by,
-                from: D,
-                to: D + 4 * DAY,
-                limit: 1000,
-                filter,
-              });
+              const query = { site, by, from: D, to: D + 4 * DAY, filter };
+              const breakdown = await opened.store.getBreakdown({ ...query, limit: 1000 });
+              const pages = [];
+              let cursor: string | undefined;
+              do {
+                const page = await opened.store.getBreakdown({ ...query, limit: pageSize, cursor });
+                pages.push(...page.items);
+                cursor = page.nextCursor ?? undefined;
+              } while (cursor);
+              assert.deepEqual(pages, breakdown.items, 'pages add up to the whole answer');
               const kept = sessions.filter((s) =>
                 country === undefined
                   ? true
@@ -169,6 +183,63 @@ for (const engine of await engines()) {
         ),
         { numRuns: 15 },
       );
+    });
+
+    it("reads a day from its sessions once a beat changed it after its segment was built, and a purge takes the segment's data away", async () => {
+      const opened = await engine.open(rules);
+      const store = opened.store;
+      const hash = (token: string) => createHash('sha256').update(token).digest();
+      const id = randomUUID();
+      try {
+        await store.createSession({
+          site,
+          id,
+          tokenHash: hash(id),
+          email: null,
+          visitorId: 'v1',
+          entryUrl: 'https://a.test/?utm_source=newsletter',
+          referrer: null,
+          screen: null,
+          lang: null,
+          origin: toOrigin({
+            source: 'newsletter',
+            referrerHost: null,
+            campaign: 'launch',
+            device: 'desktop',
+            country: 'DE',
+            entry: '/',
+          }),
+        });
+        await new Promise((resolve) => setTimeout(resolve, 1_100));
+        const beat = (seq: number, engagedMs: number) =>
+          store.recordBeat({ sessionId: id, tokenHash: hash(id), seq, engagedMs, url: 'https://a.test/' });
+        assert.equal((await beat(1, 1_000)).kind, 'accepted');
+        const range = {
+          site,
+          by: 'source' as const,
+          from: Date.now() - DAY,
+          to: Date.now() + DAY,
+          limit: 10,
+        };
+        const before = (await store.getBreakdown(range)).items;
+        assert.equal(await store.buildBreakdowns({ includeToday: true }), 1);
+        assert.deepEqual(
+          (await store.getBreakdown(range)).items,
+          before,
+          'the segment says what the sessions said',
+        );
+        await new Promise((resolve) => setTimeout(resolve, 1_100));
+        assert.equal((await beat(2, 1_000)).kind, 'accepted');
+        const after = (await store.getBreakdown(range)).items;
+        assert.equal(after[0]!.value, 'newsletter');
+        assert.ok(after[0]!.engagedMs.total > before[0]!.engagedMs.total, 'the later beat counts');
+        assert.equal(await countRows(store, 'breakdown_days'), 1, 'the stale segment stays until rebuilt');
+        await store.purgeSessions(Date.now() + DAY);
+        assert.equal(await countRows(store, 'breakdown_days'), 0, 'purged with its sessions');
+        assert.deepEqual((await store.getBreakdown(range)).items, []);
+      } finally {
+        await opened.dispose();
+      }
     });
   });
 }

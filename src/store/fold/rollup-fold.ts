@@ -81,10 +81,11 @@ async function foldChunk(tx: Db, queue: RollupQueue, wait: boolean): Promise<num
       SELECT 1 FROM rollup_visitor_days r WHERE r.site = m.site AND r.day = m.day AND r.who = m.who)`);
   const added = raw(`sum(${count('new_ms IS NOT NULL')} - ${count('old_ms IS NOT NULL')})`);
   const moved = raw('sum(coalesce(new_ms, 0) - coalesce(old_ms, 0))');
-  await tx.run(sql`INSERT INTO rollup_days (site, day, sessions, engaged_ms)
-    SELECT site, day, ${added}, ${moved} FROM rollup_moved WHERE true GROUP BY site, day
+  // `changes` counts every delta a day took: a breakdown segment built at another count is stale.
+  await tx.run(sql`INSERT INTO rollup_days (site, day, sessions, engaged_ms, changes)
+    SELECT site, day, ${added}, ${moved}, count(*) FROM rollup_moved WHERE true GROUP BY site, day
     ON CONFLICT (site, day) DO UPDATE SET sessions = rollup_days.sessions + excluded.sessions,
-      engaged_ms = rollup_days.engaged_ms + excluded.engaged_ms`);
+      engaged_ms = rollup_days.engaged_ms + excluded.engaged_ms, changes = rollup_days.changes + excluded.changes`);
   // Each row moves one session from the bucket of its old duration to that of its new one.
   await tx.run(sql`INSERT INTO rollup_durations (site, day, seconds, sessions)
     SELECT site, day, seconds, sum(n) FROM (

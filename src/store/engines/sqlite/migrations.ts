@@ -12,6 +12,7 @@ import sitesSql from './migrations/012-sites.ts';
 import siteRollupsSql from './migrations/014-site-rollups.ts';
 import sessionOriginsSql from './migrations/015-session-origins.ts';
 import firstDaysSql from './migrations/016-first-days.ts';
+import breakdownDaysSql from './migrations/017-breakdown-days.ts';
 
 export type { Migration };
 
@@ -197,4 +198,5 @@ export const migrations: Migration[] = [
   { version: 14, name: 'rollups by site and by the day of its time zone', sql: siteRollupsSql },
   { version: 15, name: "each session's source, campaign, device and country", sql: sessionOriginsSql },
   { version: 16, name: 'people counted by the day they were seen before', sql: firstDaysSql },
+  { version: 17, name: 'breakdowns from one segment per site and day', sql: breakdownDaysSql },
 ];
