@@ -116,7 +116,7 @@ describe('sources through the app', () => {
     }
   });
 
-  it('filters stats, sessions, sections and the export by any dimension, combined', async () => {
+  it('filters stats, sessions, visitors, sections and the export by any dimension, combined', async () => {
     const stats = await get(t, '/api/v1/analytics/stats?source=Hacker%20News');
     assert.equal(stats.body.data.sessions, 1);
     const both = await get(t, '/api/v1/analytics/stats?device=mobile&country=US');
@@ -131,6 +131,14 @@ describe('sources through the app', () => {
     assert.equal(csv.text.trim().split('\n').length, 2, 'a header and one row');
     const sections = await get(t, '/api/v1/analytics/sections?url=https://site.test/post&source=Google');
     assert.equal(sections.body.data.sessions, 0);
+    const everyone = await get(t, '/api/v1/analytics/visitors');
+    const fromHn = await get(t, '/api/v1/analytics/visitors?source=Hacker%20News&device=desktop');
+    assert.equal(fromHn.status, 200);
+    assert.equal(fromHn.body.data.total, 1);
+    assert.equal(fromHn.body.data.items[0].sessions, 1, 'counted by the matching session only');
+    const nobody = await get(t, '/api/v1/analytics/visitors?source=Hacker%20News&country=US');
+    assert.deepEqual([nobody.body.data.total, nobody.body.data.items], [0, []]);
+    assert.ok(everyone.body.data.total >= fromHn.body.data.total);
     const breakdown = await get(t, '/api/v1/analytics/breakdown?by=source&device=desktop');
     assert.equal(
       breakdown.body.data.items.reduce((n: number, r: { sessions: number }) => n + r.sessions, 0),

@@ -123,7 +123,7 @@ export const queryRoutes: FastifyPluginAsyncTypebox<QueryRoutesOptions> = async 
         tags: ['query'],
         summary: 'People (email, else visitor key), most recently seen first',
         description:
-          "Counts the days of the site's time zone that [from, to) touches. Engaged time of overlapping sessions (two tabs at once) is counted once.",
+          "Counts the days of the site's time zone that [from, to) touches. Engaged time of overlapping sessions (two tabs at once) is counted once. With origin filters (`source=Hacker News`), a person is counted by the sessions that match.",
         security,
         querystring: VisitorsQuery,
         response: { 200: Ok(VisitorList), ...failures(400, 401, 404, 503) },
@@ -133,7 +133,13 @@ export const queryRoutes: FastifyPluginAsyncTypebox<QueryRoutesOptions> = async 
       const site = siteToRead(request, request.query.site);
       const range = parseRange(request.query, await store.now(), site.timeZone);
       const list = await store
-        .listVisitors({ site, ...range, limit: request.query.limit, cursor: request.query.cursor })
+        .listVisitors({
+          site,
+          ...range,
+          limit: request.query.limit,
+          cursor: request.query.cursor,
+          filter: originFilterOf(request.query),
+        })
         .catch(cursorErrors);
       return {
         success: true as const,

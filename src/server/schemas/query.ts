@@ -168,6 +168,7 @@ export const RangeQuery = Type.Object({
 
 export const VisitorsQuery = Type.Object({
   ...RangeQuery.properties,
+  ...OriginFilters,
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
 });

@@ -2,10 +2,14 @@
 // visitor-day rollup (the same table on both engines), with keyset pagination. Sessions of one person that overlap (two tabs at
 // once) count once: for every person with more than one session in the range, engaged time is
 // the union of their engaged spans (visitor-totals.ts); a person with one session needs no spans.
+// With origin filters (`source=…`), people are counted by their matching sessions only, read from
+// the sessions of the range (the rollups are not kept per origin), in the same order and pages.
 
+import type { OriginFilter } from '../breakdown-types.ts';
 import { personKeySql } from '../person-key.ts';
 import { InvalidCursorError, type VisitorList, type VisitorQuery } from '../query-types.ts';
-import { type Db, raw, sql } from '../sql.ts';
+import { type Db, join, raw, sql } from '../sql.ts';
+import { hasOriginFilter, originClauses } from './origin-filter.ts';
 import { dayRange } from './stats-math.ts';
 import { overlapCorrected, personSessions, toVisitorTotal } from './visitor-totals.ts';
 
@@ -39,6 +43,7 @@ interface Totals {
 }
 
 export async function listVisitors(db: Db, query: VisitorQuery): Promise<VisitorList> {
+  if (hasOriginFilter(query.filter)) return listFilteredVisitors(db, query);
   const { fromDay, toDay } = dayRange(query.from, query.to, query.site);
   const site = query.site.pk;
   const int = (expression: string) => raw(db.dialect.int(expression));
@@ -97,16 +102,89 @@ export async function listVisitors(db: Db, query: VisitorQuery): Promise<Visitor
   };
 }
 
+/** Byte order of person keys, as the rollup's `bytewise` order and the cursor compare them. */
+const compareWho = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** The filtered list: each person's matching sessions of the range, grouped here. */
+async function listFilteredVisitors(db: Db, query: VisitorQuery): Promise<VisitorList> {
+  const { fromDay, toDay } = dayRange(query.from, query.to, query.site);
+  const site = query.site.pk;
+  const rows = await db.all<{
+    who: string;
+    day: number;
+    started_at: number;
+    last_at: number;
+    engaged_ms: number;
+  }>(
+    sql`SELECT ${raw(personKeySql('s'))} AS who, s.day, s.started_at, s.last_activity_at AS last_at, s.engaged_ms
+      FROM sessions s WHERE s.site = ${site} AND s.day >= ${fromDay} AND s.day < ${toDay}
+        AND ${raw(personKeySql('s'))} IS NOT NULL${join(
+          originClauses(query.filter).map((clause) => sql` AND ${clause}`),
+          '',
+        )}`,
+  );
+  const people = new Map<string, Totals & { day: number; dayLast: number }>();
+  for (const row of rows) {
+    const [day, started, lastAt] = [Number(row.day), Number(row.started_at), Number(row.last_at)];
+    const person = people.get(row.who);
+    if (!person) {
+      people.set(row.who, {
+        who: row.who,
+        sessions: 1,
+        engaged: Number(row.engaged_ms),
+        first: started,
+        last: lastAt,
+        day,
+        dayLast: lastAt,
+      });
+      continue;
+    }
+    person.sessions++;
+    person.engaged += Number(row.engaged_ms);
+    person.first = Math.min(person.first, started);
+    person.last = Math.max(person.last, lastAt);
+    if (day > person.day) [person.day, person.dayLast] = [day, lastAt];
+    else if (day === person.day) person.dayLast = Math.max(person.dayLast, lastAt);
+  }
+  // The unfiltered list's order: last day seen, that day's last activity, then the key, descending.
+  const order = (a: { day: number; dayLast: number; who: string }, b: typeof a) =>
+    b.day - a.day || b.dayLast - a.dayLast || compareWho(b.who, a.who);
+  let ranked = [...people.values()].sort(order);
+  if (query.cursor !== undefined) {
+    const [day, dayLast, who] = decodeCursor(query.cursor);
+    ranked = ranked.filter((p) => order({ day, dayLast, who }, p) < 0);
+  }
+  const page = ranked.slice(0, query.limit);
+  const corrected = await unionEngaged(
+    db,
+    page.filter((p) => p.sessions > 1).map((p) => p.who),
+    { site, fromDay, toDay, filter: query.filter },
+  );
+  const last = page[page.length - 1];
+  return {
+    total: people.size,
+    items: page.map((p) => toVisitorTotal(p, corrected.get(p.who) ?? p.engaged)),
+    nextCursor: ranked.length > query.limit && last ? encodeCursor(last.day, last.dayLast, last.who) : null,
+  };
+}
+
 /** Engaged time of each person's sessions of the site's days, in two queries whatever their number. */
 async function unionEngaged(
   db: Db,
   whos: string[],
-  { site, fromDay, toDay }: { site: number; fromDay: number; toDay: number },
+  {
+    site,
+    fromDay,
+    toDay,
+    filter,
+  }: { site: number; fromDay: number; toDay: number; filter?: OriginFilter | undefined },
 ): Promise<Map<string, number>> {
   if (whos.length === 0) return new Map();
+  // Unqualified, as the sessions_who index spells the person's key.
+  const matching = originClauses(filter, 'sessions').map((clause) => sql` AND ${clause}`);
   const sessions = await db.all<Parameters<typeof personSessions>[0][number]>(
     sql`SELECT pk, ${raw(personKeySql())} AS who, engaged_ms, span_start, span_end FROM sessions
-      WHERE ${db.dialect.isIn(personKeySql(), whos)} AND site = ${site} AND day >= ${fromDay} AND day < ${toDay}`,
+      WHERE ${db.dialect.isIn(personKeySql(), whos)} AND site = ${site} AND day >= ${fromDay} AND day < ${toDay}${join(matching, '')}`,
   );
   const spans = await db.all<Parameters<typeof personSessions>[1][number]>(
     sql`SELECT session_pk, start_at AS start, end_at AS "end" FROM spans WHERE ${db.dialect.isIn(

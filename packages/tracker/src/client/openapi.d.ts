@@ -877,7 +877,7 @@ export interface paths {
         };
         /**
          * People (email, else visitor key), most recently seen first
-         * @description Counts the days of the site's time zone that [from, to) touches. Engaged time of overlapping sessions (two tabs at once) is counted once.
+         * @description Counts the days of the site's time zone that [from, to) touches. Engaged time of overlapping sessions (two tabs at once) is counted once. With origin filters (`source=Hacker News`), a person is counted by the sessions that match.
          */
         get: {
             parameters: {
@@ -897,6 +897,30 @@ export interface paths {
                      * @example 2026-11-24
                      */
                     to?: string;
+                    /** @description Source, as the breakdown names it (`Hacker News`, `Google`, `newsletter`) */
+                    source?: string;
+                    /** @description The external referrer's host */
+                    referrer?: string;
+                    /** @description utm_source of the entry URL */
+                    utm_source?: string;
+                    /** @description utm_medium of the entry URL */
+                    utm_medium?: string;
+                    /** @description utm_campaign of the entry URL */
+                    utm_campaign?: string;
+                    /** @description utm_content of the entry URL */
+                    utm_content?: string;
+                    /** @description utm_term of the entry URL */
+                    utm_term?: string;
+                    /** @description The entry page's path */
+                    entry?: string;
+                    /** @description desktop, mobile, tablet or tv */
+                    device?: string;
+                    /** @description Browser family */
+                    browser?: string;
+                    /** @description Operating system family */
+                    os?: string;
+                    /** @description ISO 3166-1 alpha-2 country code, upper case */
+                    country?: string;
                     limit: number;
                     cursor?: string;
                 };
