@@ -34,7 +34,6 @@ import { hasOriginFilter } from './queries/origin-filter.ts';
 import { purgeSessions } from './queries/purge-sessions.ts';
 import * as siteAccess from './queries/site-access.ts';
 import * as sites from './queries/sites.ts';
-import { DAY_MS } from './queries/stats-math.ts';
 import { claimWebhooks, deleteWebhook, rescheduleWebhook } from './queries/webhook-outbox.ts';
 import type {
   ImportedSession,
@@ -187,24 +186,32 @@ export class EngineStore<E extends Engine = Engine> implements Store {
   }
 
   /**
-   * Builds the breakdown segments of past days whose segment is missing or stale (a late beat, an
+   * Builds the breakdown columns of past days whose columns are missing or stale (a late beat, an
    * upgrade, an import), latest first, until `limit` days or `budgetMs` of work; returns how many it
-   * built. Reads are exact without them (they read a stale day's sessions), only slower.
+   * built. Reads are exact without them (they read a stale day's sessions), only slower. Today (in
+   * each site's time zone) is left to its sessions: it still beats.
    */
   async buildBreakdowns(options: { limit?: number; budgetMs?: number; includeToday?: boolean } = {}) {
     const { limit = Number.MAX_SAFE_INTEGER, budgetMs = Number.POSITIVE_INFINITY } = options;
     await this.foldRollups();
     const started = performance.now();
-    // Today's sessions still beat: their day is read from the sessions until it is over. A day
-    // before yesterday in UTC is over in every time zone.
-    const beforeDay = options.includeToday ? 2 ** 31 - 1 : Math.floor((await this.now()) / DAY_MS) - 1;
+    const now = await this.now();
+    const includeToday = options.includeToday ?? false;
     let built = 0;
+    // A day that took a beat while it was built is stale again: the next call rebuilds it.
+    const done = new Set<string>();
     while (built < limit && performance.now() - started < budgetMs) {
-      const days = await this.guard(() =>
-        staleBreakdownDays(this.port.db, { beforeDay, limit: Math.min(limit - built, 64) }),
+      const stale = await this.guard(() =>
+        staleBreakdownDays(this.port.db, {
+          now,
+          includeToday,
+          limit: Math.min(limit - built, 64) + done.size,
+        }),
       );
+      const days = stale.filter(({ site, day }) => !done.has(`${site}:${day}`));
       if (days.length === 0) break;
       for (const { site, day } of days) {
+        done.add(`${site}:${day}`);
         await this.guard(() => buildBreakdownDay(this.port.db, site, day));
         built++;
         if (performance.now() - started >= budgetMs) break;

@@ -1,25 +1,39 @@
-// Builds the breakdown segments (breakdowns/segment.ts) of days whose segment is missing or stale:
-// reads the day's count of rollup deltas first, then its sessions, and stores the segment with that
-// count. A change that lands in between is in the segment and bumps the count later, so the segment
-// only looks stale, never current when it is not; two instances building one day at once are safe
-// for the same reason. Writes nothing a read depends on for exactness (get-breakdown.ts).
+// Builds the breakdown columns (breakdowns/segment.ts) of days whose columns are missing or stale:
+// reads the day's count of rollup deltas first, then its sessions, and stores the columns with that
+// count. A change that lands in between is in the columns and bumps the count later, so a day only
+// looks stale, never current when it is not; two instances building one day at once are safe for
+// the same reason. Writes nothing a read depends on for exactness (get-breakdown.ts).
 
-import { buildSegment, encodeSegment } from '../breakdowns/segment.ts';
+import { localDay } from '../../sites/index.ts';
+import { buildDay, encodeDay } from '../breakdowns/segment.ts';
 import { type Db, sql } from '../sql.ts';
-import { readSegmentRows, segmentsByDay } from './get-breakdown.ts';
+import { buildDays, readSessionRows } from './get-breakdown.ts';
 
-/** Days of every site whose segment is missing or stale, latest first, before `beforeDay`. */
+/**
+ * Days of every site whose columns are missing or stale, latest first: days before each site's
+ * today at `now` (today's sessions still beat), or every day with `includeToday`.
+ */
 export async function staleBreakdownDays(
   db: Db,
-  options: { beforeDay: number; limit: number },
+  options: { now: number; includeToday: boolean; limit: number },
 ): Promise<{ site: number; day: number }[]> {
-  const rows = await db.all<{ site: number; day: number }>(
-    sql`SELECT r.site, r.day FROM rollup_days r
-      LEFT JOIN breakdown_days b ON b.site = r.site AND b.day = r.day
-      WHERE r.day < ${options.beforeDay} AND (b.changes IS NULL OR b.changes <> r.changes)
-      ORDER BY r.day DESC, r.site LIMIT ${options.limit}`,
+  // The sites with days (a deleted site's days wait for the purge of its sessions).
+  const sites = await db.all<{ pk: number; time_zone: string }>(
+    sql`SELECT d.site AS pk, coalesce(s.time_zone, 'UTC') AS time_zone
+      FROM (SELECT DISTINCT site FROM rollup_days) d LEFT JOIN sites s ON s.pk = d.site ORDER BY d.site`,
   );
-  return rows.map((r) => ({ site: Number(r.site), day: Number(r.day) }));
+  const found: { site: number; day: number }[] = [];
+  for (const site of sites) {
+    const before = options.includeToday ? 2 ** 31 - 1 : localDay(options.now, site.time_zone);
+    const rows = await db.all<{ day: number }>(
+      sql`SELECT r.day FROM rollup_days r LEFT JOIN breakdown_days b ON b.site = r.site AND b.day = r.day
+        WHERE r.site = ${Number(site.pk)} AND r.day < ${before} AND (b.changes IS NULL OR b.changes <> r.changes)
+        ORDER BY r.day DESC LIMIT ${options.limit - found.length}`,
+    );
+    for (const row of rows) found.push({ site: Number(site.pk), day: Number(row.day) });
+    if (found.length >= options.limit) break;
+  }
+  return found;
 }
 
 export async function buildBreakdownDay(db: Db, site: number, day: number): Promise<void> {
@@ -27,18 +41,31 @@ export async function buildBreakdownDay(db: Db, site: number, day: number): Prom
     sql`SELECT changes FROM rollup_days WHERE site = ${site} AND day = ${day}`,
   );
   if (!count) return;
-  const rows = await readSegmentRows(db, site, sql`s.day = ${day}`);
-  const segment = segmentsByDay(rows).get(day) ?? buildSegment([]);
-  await db.run(
-    sql`INSERT INTO breakdown_days (site, day, changes, sessions, segment)
-      VALUES (${site}, ${day}, ${Number(count.changes)}, ${segment.sessions}, ${encodeSegment(segment)})
-      ON CONFLICT (site, day) DO UPDATE SET changes = excluded.changes, sessions = excluded.sessions,
-        segment = excluded.segment`,
-  );
+  const rows = await readSessionRows(db, site, sql`s.day = ${day}`);
+  const slice = buildDays(rows).get(day) ?? buildDay([]);
+  await db.transaction(async (tx) => {
+    await tx.run(sql`DELETE FROM breakdown_columns WHERE site = ${site} AND day = ${day}`);
+    for (const { part, bytes } of encodeDay(slice)) {
+      await tx.run(
+        sql`INSERT INTO breakdown_columns (site, part, day, bytes) VALUES (${site}, ${part}, ${day}, ${bytes})`,
+      );
+    }
+    await tx.run(
+      sql`INSERT INTO breakdown_days (site, day, changes, sessions)
+        VALUES (${site}, ${day}, ${Number(count.changes)}, ${slice.sessions})
+        ON CONFLICT (site, day) DO UPDATE SET changes = excluded.changes, sessions = excluded.sessions`,
+    );
+  });
 }
 
-/** Segments of days that no longer match their rollups: a purge takes what it deleted out of them. */
-export function dropStaleBreakdownDays(db: Db): Promise<number> {
-  return db.run(sql`DELETE FROM breakdown_days WHERE NOT EXISTS (SELECT 1 FROM rollup_days r
-    WHERE r.site = breakdown_days.site AND r.day = breakdown_days.day AND r.changes = breakdown_days.changes)`);
+/** Days that no longer match their rollups: a purge takes what it deleted out of them at once. */
+export async function dropStaleBreakdownDays(db: Db): Promise<number> {
+  const stale = sql`NOT EXISTS (SELECT 1 FROM rollup_days r
+    WHERE r.site = b.site AND r.day = b.day AND r.changes = b.changes)`;
+  return db.transaction(async (tx) => {
+    await tx.run(sql`DELETE FROM breakdown_columns WHERE EXISTS (SELECT 1 FROM breakdown_days b
+      WHERE b.site = breakdown_columns.site AND b.day = breakdown_columns.day AND ${stale})`);
+    return tx.run(sql`DELETE FROM breakdown_days WHERE NOT EXISTS (SELECT 1 FROM rollup_days r
+      WHERE r.site = breakdown_days.site AND r.day = breakdown_days.day AND r.changes = breakdown_days.changes)`);
+  });
 }

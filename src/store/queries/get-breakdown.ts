@@ -2,15 +2,15 @@
 // engines: sessions, distinct people, engaged time (total and median) and engaged sessions per
 // value, most engaged first, over the site's days that [from, to) touches, with any origin filters.
 //
-// Each day of the range is read from its segment (breakdowns/segment.ts) when the segment is
-// current — built at the count of rollup deltas its day has taken since (rollup_days.changes) — and
-// from the day's sessions otherwise (today, a day that took a late beat, a segment not built yet).
+// Each day of the range is read from its stored columns (breakdowns/segment.ts) when they are
+// current — built at the count of rollup deltas the day has taken since (rollup_days.changes) — and
+// from the day's sessions otherwise (today, a day that took a late beat, a day not built yet).
 // The store folds the journal and the rollups before this read, so the answer is exact either way;
 // the builder (build-breakdown-days.ts) only decides how fast it is.
 
 import { type Breakdown, type BreakdownQuery, DIMENSION_COLUMNS, DIMENSIONS } from '../breakdown-types.ts';
-import { aggregateSegments } from '../breakdowns/aggregate.ts';
-import { buildSegment, decodeSegment, type Segment } from '../breakdowns/segment.ts';
+import { aggregateDays, dimensionsRead } from '../breakdowns/aggregate.ts';
+import { buildDay, CORE, type DaySlice, decodeDay } from '../breakdowns/segment.ts';
 import { personKeySql } from '../person-key.ts';
 import { InvalidCursorError } from '../query-types.ts';
 import { type Db, join, raw, type Sql, sql } from '../sql.ts';
@@ -25,16 +25,16 @@ function decodeOffset(cursor: string | undefined): number {
   return offset;
 }
 
-/** The columns a segment is built from, for a sessions row aliased `s`. */
-const SEGMENT_COLUMNS = raw(
+/** The columns a day is built from, for a sessions row aliased `s`. */
+const DAY_COLUMNS = raw(
   `s.day, ${DIMENSIONS.map((d, i) => `s.${DIMENSION_COLUMNS[d]} AS v${i}`).join(', ')}, s.engaged_ms, ${personKeySql('s')} AS person`,
 );
 
-type SegmentRow = { day: number; engaged_ms: number; person: string | null } & Record<string, string | null>;
+type SessionRow = { day: number; engaged_ms: number; person: string | null } & Record<string, string | null>;
 
-/** Sessions rows (SEGMENT_COLUMNS) grouped into one segment per day. */
-export function segmentsByDay(rows: readonly SegmentRow[]): Map<number, Segment> {
-  const days = new Map<number, SegmentRow[]>();
+/** Sessions rows (DAY_COLUMNS) built into one day each. */
+export function buildDays(rows: readonly SessionRow[]): Map<number, DaySlice> {
+  const days = new Map<number, SessionRow[]>();
   for (const row of rows) {
     const day = Number(row.day);
     const list = days.get(day);
@@ -44,7 +44,7 @@ export function segmentsByDay(rows: readonly SegmentRow[]): Map<number, Segment>
   return new Map(
     [...days].map(([day, list]) => [
       day,
-      buildSegment(
+      buildDay(
         list.map((row) => ({
           values: DIMENSIONS.map((_, i) => row[`v${i}`] ?? null),
           engagedMs: Number(row.engaged_ms),
@@ -55,29 +55,36 @@ export function segmentsByDay(rows: readonly SegmentRow[]): Map<number, Segment>
   );
 }
 
-/** The segment-building rows of a site's sessions matching `where` (a clause over `s`). */
-export function readSegmentRows(db: Db, site: number, where: Sql): Promise<SegmentRow[]> {
-  return db.all<SegmentRow>(
-    sql`SELECT ${SEGMENT_COLUMNS} FROM sessions s WHERE s.site = ${site} AND ${where}`,
-  );
+/** The day-building rows of a site's sessions matching `where` (a clause over `s`). */
+export function readSessionRows(db: Db, site: number, where: Sql): Promise<SessionRow[]> {
+  return db.all<SessionRow>(sql`SELECT ${DAY_COLUMNS} FROM sessions s WHERE s.site = ${site} AND ${where}`);
 }
 
 export async function getBreakdown(db: Db, query: BreakdownQuery): Promise<Breakdown> {
   const { fromDay, toDay } = dayRange(query.from, query.to, query.site);
   const offset = decodeOffset(query.cursor);
   const site = query.site.pk;
-  const built = await db.all<{ day: number; segment: Uint8Array }>(
-    sql`SELECT b.day, b.segment FROM breakdown_days b
+  // The stored columns of the range's current days: the core, `by` and the filtered dimensions.
+  const parts = [CORE, ...dimensionsRead(query.by, query.filter)];
+  const stored = await db.all<{ day: number; part: string; bytes: Uint8Array }>(
+    sql`SELECT c.day, c.part, c.bytes FROM breakdown_columns c
+      JOIN breakdown_days b ON b.site = c.site AND b.day = c.day
       JOIN rollup_days r ON r.site = b.site AND r.day = b.day AND r.changes = b.changes
-      WHERE b.site = ${site} AND b.day >= ${fromDay} AND b.day < ${toDay}`,
+      WHERE c.site = ${site} AND ${db.dialect.isIn('c.part', parts)} AND c.day >= ${fromDay} AND c.day < ${toDay}`,
   );
-  const segments: Segment[] = [];
+  const byDay = new Map<number, { part: string; bytes: Uint8Array }[]>();
+  for (const row of stored) {
+    const list = byDay.get(Number(row.day)) ?? [];
+    list.push(row);
+    byDay.set(Number(row.day), list);
+  }
+  const days: DaySlice[] = [];
   const current: number[] = [];
-  for (const row of built) {
-    const segment = decodeSegment(row.segment);
-    if (!segment) continue;
-    segments.push(segment);
-    current.push(Number(row.day));
+  for (const [day, columns] of byDay) {
+    const slice = columns.length === parts.length ? decodeDay(columns) : null;
+    if (!slice) continue;
+    days.push(slice);
+    current.push(day);
   }
   // The other days, from their sessions; the filters narrow what is read.
   const rest = join(
@@ -88,8 +95,8 @@ export async function getBreakdown(db: Db, query: BreakdownQuery): Promise<Break
     ],
     ' AND ',
   );
-  for (const segment of segmentsByDay(await readSegmentRows(db, site, rest)).values()) segments.push(segment);
-  const { items, more } = aggregateSegments(segments, {
+  for (const day of buildDays(await readSessionRows(db, site, rest)).values()) days.push(day);
+  const { items, more } = aggregateDays(days, {
     by: query.by,
     filter: query.filter,
     limit: query.limit,

@@ -28,6 +28,7 @@ export function rebuildRollupsSql(dialect: Dialect): string {
     DELETE FROM rollup_first_days;
     -- Their counts start again at 0: a segment kept would look current.
     DELETE FROM breakdown_days;
+    DELETE FROM breakdown_columns;
     INSERT INTO rollup_days (site, day, sessions, engaged_ms)
       SELECT s.site, s.day, count(*), sum(s.engaged_ms) FROM sessions s GROUP BY 1, 2;
     INSERT INTO rollup_durations (site, day, seconds, sessions)

@@ -201,5 +201,5 @@ export const migrations: Migration[] = [
   { version: 14, name: 'rollups by site and by the day of its time zone', sql: siteRollupsSql },
   { version: 15, name: "each session's source, campaign, device and country", sql: sessionOriginsSql },
   { version: 16, name: 'people counted by the day they were seen before', sql: firstDaysSql },
-  { version: 17, name: 'breakdowns from one segment per site and day', sql: breakdownDaysSql },
+  { version: 17, name: "breakdowns from each day's sessions in columns", sql: breakdownDaysSql },
 ];

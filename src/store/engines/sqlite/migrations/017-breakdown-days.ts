@@ -1,8 +1,9 @@
-// SQLite migration 17: breakdowns by origin from one compact segment per (site, day) instead of a
-// scan of the range's sessions (issue #24; src/store/breakdowns/ says how). rollup_days counts the
-// rollup deltas folded into each day (`changes`); a segment records the count it was built at, so a
-// day whose count moved since is read from its sessions until the segment is rebuilt: breakdowns
-// stay exact whatever the builder's lag. Same tables as PostgreSQL's migration 17.
+// SQLite migration 17: breakdowns by origin from each day's sessions stored in columns instead of a
+// scan of the range's session rows (issue #24; src/store/breakdowns/ says how). rollup_days counts
+// the rollup deltas folded into each day (`changes`); a day's columns record the count they were
+// built at, so a day whose count moved since is read from its sessions until it is rebuilt:
+// breakdowns stay exact whatever the builder's lag. One row per column (the core, then each
+// dimension), so a breakdown reads only the columns it names. Same tables as PostgreSQL's 17.
 // Frozen: the text applied by every install since it shipped. Never edit it; add a migration.
 
 export default `
@@ -12,7 +13,14 @@ export default `
     day INTEGER NOT NULL,
     changes INTEGER NOT NULL,
     sessions INTEGER NOT NULL,
-    segment BLOB NOT NULL,
     PRIMARY KEY (site, day)
   ) WITHOUT ROWID;
+  -- A rowid table: its rows are large (a column of a busy day is tens of kilobytes).
+  CREATE TABLE breakdown_columns (
+    site INTEGER NOT NULL,
+    part TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (site, part, day)
+  );
 `;
