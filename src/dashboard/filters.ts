@@ -23,8 +23,8 @@ export const DIMENSIONS: Record<Dimension, string> = {
 /** The filter value of the sessions without a value (API.md "Origin filters"). */
 export const NONE = '(none)';
 
-/** The analytics routes that take the origin filters (the visitors list and live view do not). */
-export const FILTERED_ROUTES = ['stats', 'sessions', 'sections', 'breakdown'];
+/** The analytics routes that take the origin filters (the live view does not). */
+export const FILTERED_ROUTES = ['stats', 'sessions', 'visitors', 'sections', 'breakdown'];
 
 const isDimension = (key: string): key is Dimension => Object.hasOwn(DIMENSIONS, key);
 
