@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { serialize } from 'node:v8';
 import fc from 'fast-check';
 import { DIMENSIONS, ENGAGED_SESSION_MS, NONE } from '../breakdown-types.ts';
+import { missingRanges } from '../queries/get-breakdown.ts';
 import { summarizeDurations } from '../queries/stats-math.ts';
 import { aggregateDays, dimensionsRead } from './aggregate.ts';
 import { DistinctHashes } from './distinct.ts';
@@ -128,6 +129,28 @@ describe('breakdown day columns', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('reads from their sessions exactly the days without current columns, in runs', () => {
+    assert.deepEqual(missingRanges(10, 20, new Set([10, 11, 14, 19])), [
+      [12, 14],
+      [15, 19],
+    ]);
+    assert.deepEqual(missingRanges(10, 12, new Set([10, 11])), []);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        fc.uniqueArray(fc.integer({ min: 0, max: 50 })),
+        (span, built) => {
+          const present = new Set(built);
+          const covered = missingRanges(5, 5 + span, present).flatMap(([from, to]) =>
+            Array.from({ length: to - from }, (_, i) => from + i),
+          );
+          const expected = Array.from({ length: span }, (_, i) => 5 + i).filter((d) => !present.has(d));
+          assert.deepEqual(covered, expected);
+        },
+      ),
     );
   });
 });
