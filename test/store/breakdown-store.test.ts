@@ -185,6 +185,51 @@ for (const engine of await engines()) {
       );
     });
 
+    it('lets two instances build the same days at once', async () => {
+      const opened = await engine.openPair(rules);
+      try {
+        const [a, b] = opened.store;
+        await a.importSessions(
+          Array.from({ length: 40 }, (_, i) => ({
+            id: `s${i}`,
+            site,
+            origin: toOrigin({
+              source: i % 3 ? 'Google' : null,
+              referrerHost: null,
+              campaign: null,
+              device: 'desktop',
+              country: i % 2 ? 'DE' : 'US',
+              entry: '/',
+            }),
+            startedAt: D + (i % 4) * DAY + i * 1000,
+            lastActivityAt: D + (i % 4) * DAY + i * 1000 + 5_000,
+            endedAt: null,
+            engagedMs: 1_000 * i,
+            beats: 1,
+            email: null,
+            visitorId: `v${i % 7}`,
+            entryUrl: 'https://a.test/',
+            referrer: null,
+            screen: null,
+            lang: null,
+            pages: [],
+            spans: [],
+          })),
+        );
+        const query = { site, by: 'country' as const, from: D, to: D + 4 * DAY, limit: 10 };
+        const scanned = await a.getBreakdown(query);
+        const built = await Promise.all([
+          a.buildBreakdowns({ includeToday: true }),
+          b.buildBreakdowns({ includeToday: true }),
+        ]);
+        assert.ok(built[0] + built[1] >= 4);
+        assert.equal(await countRows(a, 'breakdown_days'), 4);
+        assert.deepEqual(await b.getBreakdown(query), scanned);
+      } finally {
+        await opened.dispose();
+      }
+    });
+
     it("reads a day from its sessions once a beat changed it after its segment was built, and a purge takes the segment's data away", async () => {
       const opened = await engine.open(rules);
       const store = opened.store;

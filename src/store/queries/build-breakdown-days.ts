@@ -43,11 +43,12 @@ export async function buildBreakdownDay(db: Db, site: number, day: number): Prom
   if (!count) return;
   const rows = await readSessionRows(db, site, sql`s.day = ${day}`);
   const slice = buildDays(rows).get(day) ?? buildDay([]);
+  // Upserts, every column each time: two instances building one day at once both succeed.
   await db.transaction(async (tx) => {
-    await tx.run(sql`DELETE FROM breakdown_columns WHERE site = ${site} AND day = ${day}`);
     for (const { part, bytes } of encodeDay(slice)) {
       await tx.run(
-        sql`INSERT INTO breakdown_columns (site, part, day, bytes) VALUES (${site}, ${part}, ${day}, ${bytes})`,
+        sql`INSERT INTO breakdown_columns (site, part, day, bytes) VALUES (${site}, ${part}, ${day}, ${bytes})
+          ON CONFLICT (site, part, day) DO UPDATE SET bytes = excluded.bytes`,
       );
     }
     await tx.run(
