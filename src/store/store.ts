@@ -7,6 +7,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { GroupCommit } from './append/group-commit.ts';
 import { SessionDirectory } from './append/session-directory.ts';
 import type { BreakdownQuery } from './breakdown-types.ts';
+import { ColumnCache } from './breakdowns/column-cache.ts';
 import type { Engine } from './engine.ts';
 import { StoreUnavailableError } from './errors.ts';
 import { FoldListeners } from './fold/fold-listeners.ts';
@@ -53,6 +54,8 @@ export class EngineStore<E extends Engine = Engine> implements Store {
   readonly engine: E['name'];
   private closed = false;
   private readonly directory = new SessionDirectory();
+  /** Decoded breakdown columns of past days, by their count of changes (column-cache.ts). */
+  private readonly breakdownColumns = new ColumnCache();
   private readonly listeners = new FoldListeners();
   private readonly failureListeners = new Set<(error: unknown) => void>();
   private readonly beats: GroupCommit<BeatInput, BeatResult>;
@@ -254,7 +257,7 @@ export class EngineStore<E extends Engine = Engine> implements Store {
   }
   getBreakdown(query: BreakdownQuery) {
     // Folded to the rollups: a day's segment is current only if its rollup count says so.
-    return this.read('rollups', () => getBreakdown(this.port.db, query));
+    return this.read('rollups', () => getBreakdown(this.port.db, query, this.breakdownColumns));
   }
   getPageSections(query: PageSectionsQuery) {
     return this.read('rows', () => getPageSections(this.port.db, query));
@@ -360,6 +363,7 @@ export class EngineStore<E extends Engine = Engine> implements Store {
   private async dropStaleBreakdowns(): Promise<void> {
     await this.foldRollups();
     await this.guard(() => dropStaleBreakdownDays(this.port.db));
+    this.breakdownColumns.clear();
   }
   countSiteSessions(site: number) {
     return this.read('rows', () => sites.countSiteSessions(this.port.db, site));

@@ -26,7 +26,7 @@ const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
     14: '4447d1c7574eebce',
     15: 'dcf7a04b8e6a22ee',
     16: 'd339fd1b0edb1af9',
-    17: 'ac07295f67f8ad9a',
+    17: '0fc56c1768838a52',
   },
   postgres: {
     1: '0323294065512e1f',
@@ -42,7 +42,7 @@ const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
     14: '8ddca91a3809e2e8',
     15: 'aa864d8c5c5bbff8',
     16: 'd110dde246a596db',
-    17: 'a04f87ca4af47db0',
+    17: 'd1cc671bc058fe5a',
   },
 };
 

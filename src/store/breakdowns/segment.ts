@@ -94,25 +94,40 @@ export function encodeDay(day: DaySlice): { part: string; bytes: Buffer }[] {
   ];
 }
 
-/**
- * A day from some of its stored columns (the core and the dimensions read); null when one is of
- * another format or missing, so the caller reads that day from its sessions instead.
- */
-export function decodeDay(parts: readonly { part: string; bytes: Uint8Array }[]): DaySlice | null {
+/** A stored column, decoded: the core's arrays or a dimension's dictionary and indexes. */
+export type DecodedPart = Pick<DaySlice, 'engagedMs' | 'people'> | DimensionColumn;
+
+/** One stored column; null when it is of another format or unreadable (its day is rebuilt). */
+export function decodePart(part: string, bytes: Uint8Array): DecodedPart | null {
+  if (part !== CORE && !(DIMENSIONS as string[]).includes(part)) return null;
   try {
-    type Core = Pick<DaySlice, 'engagedMs' | 'people'>;
-    let core: Core | null = null;
-    const columns: DaySlice['columns'] = {};
-    for (const { part, bytes } of parts) {
-      const { format, ...value } = deserialize(bytes) as { format?: number };
-      if (format !== FORMAT) return null;
-      if (part === CORE) core = value as Core;
-      else if ((DIMENSIONS as string[]).includes(part)) columns[part as Dimension] = value as DimensionColumn;
-      else return null;
-    }
-    if (!core) return null;
-    return { sessions: core.people.length, engagedMs: core.engagedMs, people: core.people, columns };
+    const { format, ...value } = deserialize(bytes) as { format?: number };
+    return format === FORMAT ? (value as DecodedPart) : null;
   } catch {
     return null;
   }
+}
+
+/** The bytes a decoded column holds in memory, roughly (the column cache's measure). */
+export function partSize(decoded: DecodedPart): number {
+  if ('people' in decoded) return decoded.people.byteLength + decoded.engagedMs.byteLength;
+  return decoded.indexes.byteLength + decoded.dictionary.reduce((n, value) => n + 40 + value.length * 2, 0);
+}
+
+/** A day from its core and some dimensions' columns; null without a core or with a bad part. */
+export function assembleDay(parts: ReadonlyMap<string, DecodedPart | null>): DaySlice | null {
+  const core = parts.get(CORE);
+  if (!core || !('people' in core)) return null;
+  const columns: DaySlice['columns'] = {};
+  for (const [part, decoded] of parts) {
+    if (part === CORE) continue;
+    if (!decoded || 'people' in decoded) return null;
+    columns[part as Dimension] = decoded;
+  }
+  return { sessions: core.people.length, engagedMs: core.engagedMs, people: core.people, columns };
+}
+
+/** A day from some of its stored columns, as stored (tests; reads go through the column cache). */
+export function decodeDay(parts: readonly { part: string; bytes: Uint8Array }[]): DaySlice | null {
+  return assembleDay(new Map(parts.map(({ part, bytes }) => [part, decodePart(part, bytes)])));
 }

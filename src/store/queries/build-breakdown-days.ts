@@ -47,8 +47,9 @@ export async function buildBreakdownDay(db: Db, site: number, day: number): Prom
   await db.transaction(async (tx) => {
     for (const { part, bytes } of encodeDay(slice)) {
       await tx.run(
-        sql`INSERT INTO breakdown_columns (site, part, day, bytes) VALUES (${site}, ${part}, ${day}, ${bytes})
-          ON CONFLICT (site, part, day) DO UPDATE SET bytes = excluded.bytes`,
+        sql`INSERT INTO breakdown_columns (site, part, day, changes, bytes)
+          VALUES (${site}, ${part}, ${day}, ${Number(count.changes)}, ${bytes})
+          ON CONFLICT (site, part, day) DO UPDATE SET changes = excluded.changes, bytes = excluded.bytes`,
       );
     }
     await tx.run(

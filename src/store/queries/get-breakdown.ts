@@ -10,7 +10,15 @@
 
 import { type Breakdown, type BreakdownQuery, DIMENSION_COLUMNS, DIMENSIONS } from '../breakdown-types.ts';
 import { aggregateDays, dimensionsRead } from '../breakdowns/aggregate.ts';
-import { buildDay, CORE, type DaySlice, decodeDay } from '../breakdowns/segment.ts';
+import { ColumnCache } from '../breakdowns/column-cache.ts';
+import {
+  assembleDay,
+  buildDay,
+  CORE,
+  type DaySlice,
+  type DecodedPart,
+  decodePart,
+} from '../breakdowns/segment.ts';
 import { personKeySql } from '../person-key.ts';
 import { InvalidCursorError } from '../query-types.ts';
 import { type Db, join, raw, type Sql, sql } from '../sql.ts';
@@ -72,28 +80,49 @@ export function missingRanges(fromDay: number, toDay: number, present: Set<numbe
   return ranges;
 }
 
-export async function getBreakdown(db: Db, query: BreakdownQuery): Promise<Breakdown> {
+export async function getBreakdown(
+  db: Db,
+  query: BreakdownQuery,
+  cache: ColumnCache = new ColumnCache(0),
+): Promise<Breakdown> {
   const { fromDay, toDay } = dayRange(query.from, query.to, query.site);
   const offset = decodeOffset(query.cursor);
   const site = query.site.pk;
-  // The stored columns of the range's current days: the core, `by` and the filtered dimensions.
-  const parts = [CORE, ...dimensionsRead(query.by, query.filter)];
-  const stored = await db.all<{ day: number; part: string; bytes: Uint8Array }>(
-    sql`SELECT c.day, c.part, c.bytes FROM breakdown_columns c
-      JOIN breakdown_days b ON b.site = c.site AND b.day = c.day
+  // The range's days whose columns are current, at their count of changes.
+  const built = await db.all<{ day: number; changes: number }>(
+    sql`SELECT b.day, b.changes FROM breakdown_days b
       JOIN rollup_days r ON r.site = b.site AND r.day = b.day AND r.changes = b.changes
-      WHERE c.site = ${site} AND ${db.dialect.isIn('c.part', parts)} AND c.day >= ${fromDay} AND c.day < ${toDay}`,
+      WHERE b.site = ${site} AND b.day >= ${fromDay} AND b.day < ${toDay}`,
   );
-  const byDay = new Map<number, { part: string; bytes: Uint8Array }[]>();
-  for (const row of stored) {
-    const list = byDay.get(Number(row.day)) ?? [];
-    list.push(row);
-    byDay.set(Number(row.day), list);
+  // The columns read: the core, `by` and the filtered dimensions; from the cache, else stored.
+  const parts = [CORE, ...dimensionsRead(query.by, query.filter)];
+  const decoded = new Map<number, Map<string, DecodedPart | null>>();
+  const missing: number[] = [];
+  for (const row of built) {
+    const [day, changes] = [Number(row.day), Number(row.changes)];
+    const found = new Map(parts.map((part) => [part, cache.get(site, day, changes, part) ?? null]));
+    decoded.set(day, found);
+    if ([...found.values()].some((part) => part === null)) missing.push(day);
+  }
+  const changesOf = new Map(built.map((row) => [Number(row.day), Number(row.changes)]));
+  if (missing.length > 0) {
+    const stored = await db.all<{ day: number; part: string; changes: number; bytes: Uint8Array }>(
+      sql`SELECT day, part, changes, bytes FROM breakdown_columns
+        WHERE site = ${site} AND ${db.dialect.isIn('part', parts)} AND ${db.dialect.isIn('day', missing)}`,
+    );
+    for (const row of stored) {
+      const [day, changes] = [Number(row.day), Number(row.changes)];
+      // Rebuilt since the days were listed: that day is read from its sessions below.
+      if (changesOf.get(day) !== changes) continue;
+      const part = decodePart(row.part, row.bytes);
+      decoded.get(day)!.set(row.part, part);
+      if (part) cache.set(site, day, changes, row.part, part);
+    }
   }
   const days: DaySlice[] = [];
   const current: number[] = [];
-  for (const [day, columns] of byDay) {
-    const slice = columns.length === parts.length ? decodeDay(columns) : null;
+  for (const [day, found] of decoded) {
+    const slice = assembleDay(found);
     if (!slice) continue;
     days.push(slice);
     current.push(day);

@@ -16,6 +16,7 @@ export default `
     site BIGINT NOT NULL,
     part TEXT NOT NULL,
     day INTEGER NOT NULL,
+    changes BIGINT NOT NULL,
     bytes BYTEA NOT NULL,
     PRIMARY KEY (site, part, day)
   );

