@@ -118,7 +118,7 @@ export function aggregateDays(
     .sort((a, b) => b.engaged - a.engaged || b.sessions - a.sessions || compareValues(a.value, b.value));
   const page = ranked.slice(query.offset, query.offset + query.limit);
   const shown = new Map(
-    page.map((t) => [t, { people: new DistinctHashes(), seconds: new SecondsHistogram() }]),
+    page.map((t) => [t, { people: new DistinctHashes(t.sessions), seconds: new SecondsHistogram() }]),
   );
   for (const plan of plans) {
     if (!plan) continue;

@@ -3,9 +3,17 @@
 // breakdown; this costs a few.
 
 export class DistinctHashes {
-  private slots = new Float64Array(1024).fill(-1);
-  private mask = 1023;
+  private slots: Float64Array;
+  private mask: number;
   size = 0;
+
+  /** `expected`: how many may come at most (a value's sessions), so the table never grows. */
+  constructor(expected = 512) {
+    let capacity = 1024;
+    while (capacity < expected * 2) capacity *= 2;
+    this.slots = new Float64Array(capacity).fill(-1);
+    this.mask = capacity - 1;
+  }
 
   add(hash: number): void {
     // The hashes are uniform already: their low 32 bits pick the slot.
