@@ -26,6 +26,7 @@ const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
     14: '4447d1c7574eebce',
     15: 'dcf7a04b8e6a22ee',
     16: 'd339fd1b0edb1af9',
+    18: 'b3045f5dd87adfd0',
   },
   postgres: {
     1: '0323294065512e1f',
@@ -41,6 +42,7 @@ const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
     14: '8ddca91a3809e2e8',
     15: 'aa864d8c5c5bbff8',
     16: 'd110dde246a596db',
+    18: '459f834a8baa5636',
   },
 };
 
