@@ -134,8 +134,8 @@ export class EngineStore<E extends Engine = Engine> implements Store {
    */
   async fold(): Promise<number> {
     return this.guard(async () => {
-      // Every append noted up to here is committed, so this fold takes its beats.
-      const mark = this.unfolded.mark();
+      // Every beat noted up to now is committed, so this fold takes it.
+      const started = this.port.localNow();
       // An empty journal (a quiet server's usual case for a read) costs this one cheap query.
       const [journal] = await this.port.db.all<{ found: number | boolean }>(
         sql`SELECT EXISTS (SELECT 1 FROM beat_journal) AS found`,
@@ -160,7 +160,7 @@ export class EngineStore<E extends Engine = Engine> implements Store {
         this.listeners.emit(chunk.folded);
         if (chunk.count < this.port.schedule.chunk) break;
       }
-      this.unfolded.forgetNotedBefore(mark);
+      this.unfolded.forgetUpTo(started);
       return total;
     });
   }

