@@ -43,6 +43,9 @@ import type { NewSite, SitePatch } from './site-types.ts';
 import { sql } from './sql.ts';
 import type { BeatInput, BeatResult, FoldedBeat, NewSession, SessionRecord, Store } from './types.ts';
 
+/** The timer applies the rollup deltas after this many chunks of sessions due, and at the end. */
+const ROLLUPS_EVERY_CHUNKS = 4;
+
 /** What the store's reads need folded first: the journal's rows, or the rollups too. */
 type Freshness = 'rows' | 'rollups';
 
@@ -212,7 +215,7 @@ export class EngineStore<E extends Engine = Engine> implements Store {
     const now = this.port.localNow();
     const due = this.unfolded.takeDue(now, this.port.schedule);
     try {
-      while (due.length > 0) {
+      for (let chunks = 1; due.length > 0; chunks++) {
         if (this.closed) break;
         const chunk = due.splice(0, backgroundChunk);
         try {
@@ -222,6 +225,12 @@ export class EngineStore<E extends Engine = Engine> implements Store {
           throw error;
         }
         await nextTurn();
+        // The rollup deltas of a few chunks at a time: applied once per tick they were a stall
+        // of their own (SQLite applies them on the event loop).
+        if (chunks % ROLLUPS_EVERY_CHUNKS === 0) {
+          await this.guard(() => foldRollups(this.port.db, this.port.rollups, false));
+          await nextTurn();
+        }
       }
       // The sweep, until no old row is left or all that are belong to partitions folded elsewhere.
       for (let round = 0; !this.closed && round < 100; round++) {

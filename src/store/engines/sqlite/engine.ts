@@ -23,10 +23,10 @@ import { sqliteRollupQueue } from './rollup-queue.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 
 /**
- * The timer looks for sessions due every second and folds them 128 sessions a transaction, so each
- * stalls the event loop for a few ms at most.
+ * The timer looks for sessions due every second and folds them 64 sessions (about 200 beats) a
+ * transaction, so each stalls the event loop for a few ms at most.
  */
-const SCHEDULE = { everyMs: 1_000, chunk: FOLD_CHUNK, backgroundChunk: 128 };
+const SCHEDULE = { everyMs: 1_000, chunk: FOLD_CHUNK, backgroundChunk: 64 };
 
 export interface SqliteEngineOptions extends SqliteOptions, FoldOptions {
   rules: AccountingRules;
