@@ -13,7 +13,7 @@ import type { BeatInput, BeatResult, FoldedBeat } from './types.ts';
 export interface FoldSchedule extends FoldTiming {
   /** How often the store's timer looks for sessions due; 0: only on reads and fold() (tests). */
   everyMs: number;
-  /** Beats per fold transaction on a read (large: the reader waits for all of them anyway). */
+  /** Beats per fold transaction on a read, a quarter as many sessions (large: the reader waits anyway). */
   chunk: number;
   /** Sessions per transaction of the timer's fold (small: requests wait behind one at most). */
   backgroundChunk: number;
