@@ -45,6 +45,8 @@ interface Result {
   /** Dwell only: beats answered 200 during the run, and those a stats read right after found folded. */
   acknowledged?: number;
   folded?: number;
+  /** Dwell only: how long the stats read right after the run took (it folds the journal first). */
+  readAfterMs?: number;
 }
 
 /** How a Dwell run is audited: the journal's size, read beside the server. */
@@ -199,15 +201,18 @@ async function measure(
     polling = false;
     await poller;
     const result = parseWrk(name, out, rssMb(server.child.pid!));
+    const reading = performance.now();
     await readStats(port);
+    const readAfterMs = Math.round(performance.now() - reading);
     const after = await beatCounters(port);
     Object.assign(result, {
+      readAfterMs,
       backlogMax,
       acknowledged: after.accepted - before.accepted,
       folded: after.folded - before.folded,
     });
     process.stdout.write(
-      `  ${name}: ${result.requestsPerSec} req/s, p99 ${result.p99Ms} ms, ${result.rssMb} MB, journal backlog ≤ ${backlogMax}, ${result.folded}/${result.acknowledged} acknowledged beats folded by a stats read\n`,
+      `  ${name}: ${result.requestsPerSec} req/s, p99 ${result.p99Ms} ms, ${result.rssMb} MB, journal backlog ≤ ${backlogMax}, ${result.folded}/${result.acknowledged} acknowledged beats folded by a stats read (${readAfterMs} ms)\n`,
     );
     return result;
   } finally {
@@ -258,6 +263,7 @@ function medianOf(name: string, rounds: Result[]): Result {
           backlogMax: Math.max(...rounds.map((r) => r.backlogMax ?? 0)),
           acknowledged: rounds.reduce((sum, r) => sum + (r.acknowledged ?? 0), 0),
           folded: rounds.reduce((sum, r) => sum + (r.folded ?? 0), 0),
+          readAfterMs: Math.max(...rounds.map((r) => r.readAfterMs ?? 0)),
         }
       : {}),
   };

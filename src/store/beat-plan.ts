@@ -16,8 +16,14 @@ export interface SessionRow extends SessionState {
   openSpan: Span | null;
 }
 
-/** What the request path reads to answer a beat (the fold reads the whole row later). */
-export type AuthRow = Pick<SessionRow, 'pk' | 'tokenHash' | 'cookieOnly' | 'lastActivityAt'>;
+/**
+ * What the request path reads to answer a beat (the fold reads the whole row later). The session
+ * directory keeps the token hash as a latin1 string, a byte a character: a 32-byte Buffer costs
+ * ~200 bytes of heap and off-heap memory for each of 100,000 remembered sessions (issue #26).
+ */
+export interface AuthRow extends Pick<SessionRow, 'pk' | 'cookieOnly' | 'lastActivityAt'> {
+  tokenHash: Buffer | string | null;
+}
 
 export type BeatAnswer = { kind: 'accepted'; pk: number } | Exclude<BeatResult, { kind: 'accepted' }>;
 
@@ -125,8 +131,8 @@ export function capSections(sections: readonly SectionTime[], creditedMs: number
  * A seed beat (no token) reaches the store only when the route allows seed
  * beats; a beat with a token must match the stored hash. Hashes are compared in constant time.
  */
-function tokenMatches(stored: Buffer | null, presented: Buffer | undefined): boolean {
+function tokenMatches(stored: Buffer | string | null, presented: Buffer | undefined): boolean {
   if (presented === undefined) return true;
   if (stored === null || stored.length !== presented.length) return false;
-  return timingSafeEqual(stored, presented);
+  return timingSafeEqual(typeof stored === 'string' ? Buffer.from(stored, 'latin1') : stored, presented);
 }

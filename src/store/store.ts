@@ -1,11 +1,13 @@
 // The one Store, over an engine port (engine.ts). It owns what every engine shares: group commit
-// and the session directory on the request path, the fold's schedule (a timer when nobody reads,
-// and before every read, so readers see every acknowledged beat), the mapping of "not now"
+// and the session directory on the request path, the fold's schedule (a timer that folds each
+// session's beats together when the session is due, a sweep of old journal rows, and a fold of
+// everything before every read, so readers see every acknowledged beat), the mapping of "not now"
 // failures to StoreUnavailableError, and who hears about folded beats and failed background folds.
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { GroupCommit } from './append/group-commit.ts';
 import { SessionDirectory } from './append/session-directory.ts';
+import { type Unfolded, UnfoldedSessions } from './append/unfolded-sessions.ts';
 import type { BreakdownQuery } from './breakdown-types.ts';
 import { ColumnCache } from './breakdowns/column-cache.ts';
 import type { Engine } from './engine.ts';
@@ -47,6 +49,9 @@ import type { NewSite, SitePatch } from './site-types.ts';
 import { sql } from './sql.ts';
 import type { BeatInput, BeatResult, FoldedBeat, NewSession, SessionRecord, Store } from './types.ts';
 
+/** The timer applies the rollup deltas after this many chunks of sessions due, and at the end. */
+const ROLLUPS_EVERY_CHUNKS = 4;
+
 /** What the store's reads need folded first: the journal's rows, or the rollups too. */
 type Freshness = 'rows' | 'rollups';
 
@@ -56,11 +61,14 @@ export class EngineStore<E extends Engine = Engine> implements Store {
   private readonly directory = new SessionDirectory();
   /** Decoded breakdown columns of past days, by their count of changes (column-cache.ts). */
   private readonly breakdownColumns = new ColumnCache();
+  /** The sessions this process journaled beats for that are not folded yet (issue #26). */
+  private readonly unfolded = new UnfoldedSessions();
   private readonly listeners = new FoldListeners();
   private readonly failureListeners = new Set<(error: unknown) => void>();
+  private readonly appendListeners = new Set<(count: number) => void>();
   private readonly beats: GroupCommit<BeatInput, BeatResult>;
   private timer: NodeJS.Timeout | null = null;
-  private backgroundFold: Promise<void> | null = null;
+  private backgroundFold: Promise<number> | null = null;
 
   constructor(protected readonly port: E) {
     this.engine = port.name;
@@ -106,7 +114,18 @@ export class EngineStore<E extends Engine = Engine> implements Store {
   /** One batch (group-commit.ts answers each beat after its commit). */
   private async append(beats: BeatInput[]): Promise<BeatResult[]> {
     try {
-      return await this.guard(() => this.port.appendBeats(beats, this.directory));
+      const { results, journaled } = await this.guard(() => this.port.appendBeats(beats, this.directory));
+      this.unfolded.note(journaled);
+      if (journaled.length > 0) {
+        for (const listener of this.appendListeners) {
+          try {
+            listener(journaled.length);
+          } catch {
+            // The beats are committed: a listener's failure is not the append's.
+          }
+        }
+      }
+      return results;
     } catch (error) {
       // The batch may not be journaled: the directory may remember beats that are not.
       this.directory.clear();
@@ -126,20 +145,47 @@ export class EngineStore<E extends Engine = Engine> implements Store {
    */
   async fold(): Promise<number> {
     return this.guard(async () => {
-      // An empty journal (the usual case for a read) costs this one cheap query.
+      // Every beat noted up to now is committed, so this fold takes it.
+      const started = this.port.localNow();
+      // An empty journal (a quiet server's usual case for a read) costs this one cheap query.
       const [journal] = await this.port.db.all<{ found: number | boolean }>(
         sql`SELECT EXISTS (SELECT 1 FROM beat_journal) AS found`,
       );
-      if (!journal?.found) return 0;
       let total = 0;
-      for (;;) {
+      if (journal?.found) {
+        // Each session's beats together (a session that beat ten times since its last fold is one
+        // set of row writes), a chunk of sessions per transaction; then whatever was appended
+        // meanwhile, oldest first.
+        const sessions = await this.port.journaledSessions();
+        const perChunk = Math.max(1, Math.floor(this.port.schedule.chunk / 4));
+        for (let i = 0; i < sessions.length; i += perChunk) {
+          const chunk = await this.port.foldSessions(sessions.slice(i, i + perChunk), true);
+          total += chunk.count;
+          this.listeners.emit(chunk.folded);
+        }
+      }
+      while (journal?.found) {
         const chunk = await this.port.foldChunk(this.port.schedule.chunk, true);
-        if (!chunk) return total;
+        if (!chunk) break;
         total += chunk.count;
         this.listeners.emit(chunk.folded);
-        if (chunk.count < this.port.schedule.chunk) return total;
+        if (chunk.count < this.port.schedule.chunk) break;
       }
+      this.unfolded.forgetUpTo(started);
+      return total;
     });
+  }
+
+  /**
+   * Runs the timer's fold now (or after the one in progress): the sessions due, the sweep, the
+   * rollups. Tests use it to step the schedule; a failure goes to the onBackgroundError listeners.
+   */
+  async foldDue(): Promise<number> {
+    while (this.backgroundFold) await this.backgroundFold;
+    this.backgroundFold = this.foldInBackground().finally(() => {
+      this.backgroundFold = null;
+    });
+    return this.backgroundFold;
   }
 
   /** Folds the journal, then the rollup deltas it left: what a read of the rollups needs. */
@@ -152,32 +198,64 @@ export class EngineStore<E extends Engine = Engine> implements Store {
     return this.listeners.add(listener);
   }
 
+  onAppended(listener: (count: number) => void): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
+  }
+
   onBackgroundError(listener: (error: unknown) => void): () => void {
     this.failureListeners.add(listener);
     return () => this.failureListeners.delete(listener);
   }
 
   /**
-   * The timer's fold: small chunks, each its own transaction, with the event loop free between
-   * them, so requests never wait behind more than one; skipped while another instance folds. A
-   * failure (a full disk, the database down) leaves the beats journaled for the next fold or read,
-   * and is reported to the onBackgroundError listeners (the server logs and counts it).
+   * The timer's fold (issue #26): the sessions due (ended, quiet, or holding a beat older than the
+   * schedule's maxAgeMs; unfolded-sessions.ts), each session's beats together, in small chunks,
+   * each its own transaction, with the event loop free between them, so requests never wait behind
+   * more than one; then the sweep, which folds journal rows older than sweepAfterMs whoever appended
+   * them; then the rollup deltas. A session another instance is folding is kept for the next tick.
+   * A failure (a full disk, the database down) leaves the beats journaled for the next fold or
+   * read, and is reported to the onBackgroundError listeners (the server logs and counts it).
    */
-  private async foldInBackground(): Promise<void> {
-    const { backgroundChunk } = this.port.schedule;
+  private async foldInBackground(): Promise<number> {
+    const { backgroundChunk, sweepAfterMs } = this.port.schedule;
+    let total = 0;
+    const now = this.port.localNow();
+    const due = this.unfolded.takeDue(now, this.port.schedule);
     try {
-      for (;;) {
-        if (this.closed) return;
-        const chunk = await this.guard(() => this.port.foldChunk(backgroundChunk, false));
-        if (!chunk) return;
-        this.listeners.emit(chunk.folded);
-        if (chunk.count < backgroundChunk) break;
+      for (let chunks = 1; due.length > 0; chunks++) {
+        if (this.closed) break;
+        const chunk = due.splice(0, backgroundChunk);
+        try {
+          total += await this.foldSessions(chunk);
+        } catch (error) {
+          this.unfolded.restore(chunk);
+          throw error;
+        }
+        await nextTurn();
+        // The rollup deltas of a few chunks at a time: applied once per tick they were a stall
+        // of their own (SQLite applies them on the event loop).
+        if (chunks % ROLLUPS_EVERY_CHUNKS === 0) {
+          await this.guard(() => foldRollups(this.port.db, this.port.rollups, false));
+          await nextTurn();
+        }
+      }
+      // The sweep, until no old row is left or all that are belong to partitions folded elsewhere.
+      for (let round = 0; !this.closed && round < 100; round++) {
+        const overdue = await this.guard(() =>
+          this.port.overdueSessions(now - sweepAfterMs, backgroundChunk),
+        );
+        if (overdue.length === 0) break;
+        const { count, skipped } = await this.guard(() => this.port.foldSessions(overdue, false));
+        total += count;
+        if (skipped.length === overdue.length) break;
         await nextTurn();
       }
       const deltas = await this.guard(() => foldRollups(this.port.db, this.port.rollups, false));
       await this.port.afterBackgroundFold?.(deltas);
       await this.buildBreakdownsInBackground();
     } catch (error) {
+      this.unfolded.restore(due);
       for (const listener of this.failureListeners) {
         try {
           listener(error);
@@ -186,6 +264,23 @@ export class EngineStore<E extends Engine = Engine> implements Store {
         }
       }
     }
+    return total;
+  }
+
+  /** Folds these sessions' journaled beats; those another instance is folding are kept for later. */
+  private async foldSessions(sessions: Unfolded[]): Promise<number> {
+    const result = await this.guard(() =>
+      this.port.foldSessions(
+        sessions.map((s) => s.pk),
+        false,
+      ),
+    );
+    this.listeners.emit(result.folded);
+    if (result.skipped.length > 0) {
+      const skipped = new Set(result.skipped);
+      this.unfolded.restore(sessions.filter((s) => skipped.has(s.pk)));
+    }
+    return result.count;
   }
 
   /**
@@ -194,9 +289,14 @@ export class EngineStore<E extends Engine = Engine> implements Store {
    * built. Reads are exact without them (they read a stale day's sessions), only slower. Today (in
    * each site's time zone) is left to its sessions: it still beats.
    */
-  async buildBreakdowns(options: { limit?: number; budgetMs?: number; includeToday?: boolean } = {}) {
+  async buildBreakdowns(
+    options: { limit?: number; budgetMs?: number; includeToday?: boolean; background?: boolean } = {},
+  ) {
     const { limit = Number.MAX_SAFE_INTEGER, budgetMs = Number.POSITIVE_INFINITY } = options;
-    await this.foldRollups();
+    // The rollup deltas only, not the journal: folding every session each second would undo the
+    // coalescing (issue #26). Beats folded later bump their day's count, so nothing is missed. The
+    // timer has just applied them when it builds.
+    if (!options.background) await this.guard(() => foldRollups(this.port.db, this.port.rollups, true));
     const started = performance.now();
     const now = await this.now();
     const includeToday = options.includeToday ?? false;
@@ -230,7 +330,7 @@ export class EngineStore<E extends Engine = Engine> implements Store {
   private async buildBreakdownsInBackground(): Promise<void> {
     if (Date.now() - this.lastBreakdownBuild < 1_000) return;
     this.lastBreakdownBuild = Date.now();
-    await this.buildBreakdowns({ limit: 8, budgetMs: 50 });
+    await this.buildBreakdowns({ limit: 8, budgetMs: 50, background: true });
   }
 
   // Reads: each folds what it reads first.

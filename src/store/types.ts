@@ -102,6 +102,11 @@ export interface Store extends GateStore, QueryStore, SiteStore {
    * on a timer and before every read; callers use it to read their own writes at once.
    */
   fold(): Promise<number>;
+  /**
+   * Called after each committed batch that journaled beats, with their number: the live view
+   * refreshes at once (its read folds them) rather than when the session's beats are folded.
+   */
+  onAppended(listener: (count: number) => void): () => void;
   /** Called after each fold with the beats it credited, in journal order (the live view). */
   onFolded(listener: (beats: FoldedBeat[]) => void): () => void;
   /**

@@ -1,6 +1,8 @@
 // The fold gives exactly what sequential accounting gives. Any interleaving of session starts,
 // beats (retries, out-of-order seqs, final and resume, expiry, a seed client and dwell.js on one
-// session), purges and folds — in any chunk size, with crashes injected at any step of a fold — must
+// session), purges and folds — a read's fold of everything or the timer's fold of the sessions due
+// (issue #26: ended, quiet, or old enough, and the sweep of old rows), in any chunk size, with
+// crashes injected at any step of a fold — must
 // leave every session, page, section and span as applying each acknowledged beat in turn (planBeat,
 // the rule the engines applied per request before the journal) leaves them, and no page's sections
 // hold more than its engaged time. On both engines.
@@ -13,18 +15,19 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { AccountingRules } from '../../src/accounting/credit-beat.ts';
-import type { Span } from '../../src/accounting/spans.ts';
-import { type JournalColumns, toJournalEntry } from '../../src/store/append/journal.ts';
-import { planBeat } from '../../src/store/beat-plan.ts';
+import type { JournalColumns } from '../../src/store/append/journal.ts';
 import { PostgresStore } from '../../src/store/engines/postgres/store.ts';
 import { SqliteStore } from '../../src/store/engines/sqlite/store.ts';
-import type { FoldSession } from '../../src/store/fold/fold-plan.ts';
 import { dropSchema, engines, POSTGRES_URL, testSchemaName } from './engines.ts';
+import { applyToModel, assertSameAsModel, type ModelSession } from './fold-model.ts';
 
 // Short periods, so PostgreSQL (whose clock is the database's) reaches expiry with real waits.
 const rules: AccountingRules = { intervalMs: 20, timeoutMs: 120, toleranceMs: 5 };
 const TOKEN = createHash('sha256').update('secret').digest();
 const CRASH_POINTS = ['sessions', 'session_pages', 'beat_journal'] as const;
+// The timer's schedule on the same scale: a session is due 100 ms after its first unfolded beat, or
+// 50 ms after its last; rows 200 ms old are swept whoever journaled them.
+const TIMING = { maxAgeMs: 100, quietMs: 50 };
 
 type Command =
   | { kind: 'start' }
@@ -39,7 +42,7 @@ type Command =
       sections: number;
     }
   | { kind: 'wait'; ms: number }
-  | { kind: 'fold'; crash: (typeof CRASH_POINTS)[number] | null }
+  | { kind: 'fold'; due: boolean; crash: (typeof CRASH_POINTS)[number] | null }
   | { kind: 'purge' };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
@@ -62,27 +65,15 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 1, max: 150 }) }),
   },
   {
-    weight: 2,
+    weight: 3,
     arbitrary: fc.record({
       kind: fc.constant('fold' as const),
+      due: fc.boolean(),
       crash: fc.constantFrom(null, null, ...CRASH_POINTS),
     }),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'purge' as const }) },
 );
-
-interface ModelPage {
-  engagedMs: number;
-  visibleMs: number;
-  scroll: number | null;
-  sections: Map<string, number>;
-}
-interface ModelSession {
-  row: FoldSession;
-  seq: number;
-  pages: Map<string, ModelPage>;
-  spans: Span[];
-}
 
 type AnyStore = SqliteStore | PostgresStore;
 
@@ -120,88 +111,6 @@ async function removeCrash(store: AnyStore, table: string): Promise<void> {
   }
 }
 
-/** Sequential accounting: every journaled beat, in journal order, through planBeat. */
-function applyToModel(model: Map<number, ModelSession>, journal: JournalColumns[]): void {
-  for (const entry of journal.map(toJournalEntry).sort((a, b) => a.id - b.id)) {
-    const session = model.get(entry.sessionPk);
-    if (!session) continue;
-    const plan = planBeat(session.row, { sessionId: session.row.id, ...entry.beat }, entry.at, rules);
-    if (plan.session) session.row = { ...session.row, ...plan.session };
-    if (plan.closedSpan) session.spans.push(plan.closedSpan);
-    if (plan.page) {
-      const page = session.pages.get(plan.page.url) ?? {
-        engagedMs: 0,
-        visibleMs: 0,
-        scroll: null,
-        sections: new Map(),
-      };
-      page.engagedMs += plan.page.creditedMs;
-      page.visibleMs += plan.page.visibleMs;
-      if (plan.page.scroll !== null) page.scroll = Math.max(page.scroll ?? 0, plan.page.scroll);
-      for (const s of plan.page.sections)
-        page.sections.set(s.name, (page.sections.get(s.name) ?? 0) + s.engagedMs);
-      session.pages.set(plan.page.url, page);
-    }
-  }
-}
-
-async function assertSameAsModel(store: AnyStore, model: Map<number, ModelSession>): Promise<void> {
-  for (const session of model.values()) {
-    const read = await store.getSession(session.row.id);
-    assert.ok(read, `session ${session.row.id} is stored`);
-    const { row } = session;
-    assert.deepEqual(
-      {
-        engagedMs: read.engagedMs,
-        visibleMs: read.visibleMs,
-        beats: read.beats,
-        lastSeq: read.lastSeq,
-        endedAt: read.endedAt,
-        lastActivityAt: read.lastActivityAt,
-        currentUrl: read.currentUrl,
-      },
-      {
-        engagedMs: row.engagedMs,
-        visibleMs: row.visibleMs,
-        beats: row.beats,
-        lastSeq: row.lastSeq,
-        endedAt: row.endedAt,
-        lastActivityAt: row.lastActivityAt,
-        currentUrl: row.currentUrl,
-      },
-    );
-    const pages = read.pages
-      .map((p) => ({
-        url: p.url,
-        engagedMs: p.engagedMs,
-        visibleMs: p.visibleMs,
-        scroll: p.maxScroll,
-        sections: Object.fromEntries((p.sections ?? []).map((s) => [s.name, s.engagedMs])),
-      }))
-      .sort((a, b) => a.url.localeCompare(b.url));
-    const expected = [...session.pages.entries()]
-      .map(([url, p]) => ({
-        url,
-        engagedMs: p.engagedMs,
-        visibleMs: p.visibleMs,
-        scroll: p.scroll,
-        sections: Object.fromEntries([...p.sections].filter(([, ms]) => ms > 0)),
-      }))
-      .sort((a, b) => a.url.localeCompare(b.url));
-    assert.deepEqual(pages, expected);
-    // Issue #17: a page's sections never hold more than its engaged time, after any beats and folds.
-    for (const page of read.pages) {
-      const inSections = (page.sections ?? []).reduce((sum, s) => sum + s.engagedMs, 0);
-      assert.ok(
-        inSections <= page.engagedMs,
-        `${page.url}: ${inSections} ms in sections > ${page.engagedMs} ms`,
-      );
-    }
-    const timeline = [...session.spans, ...(row.openSpan ? [row.openSpan] : [])];
-    assert.deepEqual(read.timeline, timeline);
-  }
-}
-
 for (const engine of await engines()) {
   describe(`the fold equals sequential accounting: ${engine.name}`, { skip: engine.skip }, () => {
     it('after any interleaving of beats, purges, chunked folds and crashes', async () => {
@@ -221,6 +130,7 @@ for (const engine of await engines()) {
                     clock: () => clock,
                     foldChunk: chunk,
                     foldEveryMs: 0,
+                    foldTiming: TIMING,
                   })
                 : new PostgresStore({
                     url: POSTGRES_URL,
@@ -229,6 +139,7 @@ for (const engine of await engines()) {
                     max: 2,
                     foldChunk: chunk,
                     foldEveryMs: 0,
+                    foldTiming: TIMING,
                   });
             await store.migrate();
             const model = new Map<number, ModelSession>();
@@ -237,14 +148,20 @@ for (const engine of await engines()) {
              * A fold of everything journaled. Each chunk commits on its own, so a crash leaves the
              * chunks before it folded: the model takes exactly the beats that left the journal.
              */
-            const fold = async (crash: string | null) => {
+            const fold = async (crash: string | null, due = false) => {
               const before = await sql<JournalColumns>(store, 'SELECT * FROM beat_journal');
               if (crash) await injectCrash(store, crash);
+              const failures: unknown[] = [];
+              const stopListening = store.onBackgroundError((error) => failures.push(error));
               try {
-                await store.fold();
+                // The timer's fold reports its failures instead of throwing them.
+                if (due) await store.foldDue();
+                else await store.fold();
+                if (!crash) assert.deepEqual(failures, [], 'only an injected crash fails the timer');
               } catch (error) {
                 assert.ok(crash, `only an injected crash fails a fold: ${(error as Error).message}`);
               } finally {
+                stopListening();
                 if (crash) await removeCrash(store, crash);
               }
               const left = new Set(
@@ -253,6 +170,7 @@ for (const engine of await engines()) {
               applyToModel(
                 model,
                 before.filter((entry) => !left.has(Number(entry.id))),
+                rules,
               );
             };
             try {
@@ -325,7 +243,7 @@ for (const engine of await engines()) {
                   if (store instanceof SqliteStore) clock += c.ms;
                   else await new Promise((resolve) => setTimeout(resolve, c.ms));
                 } else if (c.kind === 'fold') {
-                  await fold(c.crash);
+                  await fold(c.crash, c.due);
                 } else {
                   // A purge folds first; then the sessions it removed leave the model.
                   await fold(null);

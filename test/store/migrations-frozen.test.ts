@@ -27,6 +27,7 @@ const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
     15: 'dcf7a04b8e6a22ee',
     16: 'd339fd1b0edb1af9',
     17: '0fc56c1768838a52',
+    18: 'b3045f5dd87adfd0',
   },
   postgres: {
     1: '0323294065512e1f',
@@ -43,6 +44,7 @@ const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
     15: 'aa864d8c5c5bbff8',
     16: 'd110dde246a596db',
     17: 'd1cc671bc058fe5a',
+    18: '459f834a8baa5636',
   },
 };
 

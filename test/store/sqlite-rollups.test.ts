@@ -156,7 +156,7 @@ describe('SQLite rollups', () => {
     }
   });
 
-  it('folds the journaled beats and their rollup deltas on its own, within a second', async () => {
+  it('folds a session due and its rollup deltas on its own, within a second', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dwell-rollups-'));
     let now = START;
     const store = new SqliteStore({ path: join(dir, 'dwell.db'), rules, clock: () => now });
@@ -172,6 +172,8 @@ describe('SQLite rollups', () => {
       const engaged = store.db.prepare('SELECT engaged_ms FROM rollup_days').pluck();
       assert.equal(journaled.get(), 3);
       assert.equal(engaged.get() ?? 0, 0, 'nothing folded into the rollups yet');
+      // The session is due once its first unfolded beat is 30 s old (issue #26).
+      now += 30_000;
       const deadline = Date.now() + 3_000;
       while (engaged.get() !== 15_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       assert.equal(journaled.get(), 0, 'the timer folded the journal');

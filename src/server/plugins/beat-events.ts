@@ -1,6 +1,8 @@
 // The beat bus: the store's fold reports the beats it credited, and this plugin turns them into
-// metrics and one event per credited beat; the live stream listens. Emitting costs nothing when
-// nobody listens (the listener count is checked first).
+// metrics and one event per credited beat; the live stream listens. A session's beats are folded
+// when it is due (issue #26), up to half a minute after they arrive, so each appended batch is
+// also announced at once (a notice with no session): the live stream's read folds what it shows.
+// Emitting costs nothing when nobody listens (the listener count is checked first).
 
 import { EventEmitter } from 'node:events';
 import type { FastifyInstance } from 'fastify';
@@ -28,7 +30,10 @@ declare module 'fastify' {
 }
 
 export const beatEventsPlugin = fp(
-  async (app: FastifyInstance, { store }: { store: Pick<Store, 'onFolded' | 'onBackgroundError'> }) => {
+  async (
+    app: FastifyInstance,
+    { store }: { store: Pick<Store, 'onFolded' | 'onAppended' | 'onBackgroundError'> },
+  ) => {
     const bus = new EventEmitter() as BeatEvents;
     // Every dashboard tab is a listener; a busy team can have many open.
     bus.setMaxListeners(0);
@@ -47,6 +52,9 @@ export const beatEventsPlugin = fp(
         }
       }
     });
+    const unsubscribeAppends = store.onAppended(() => {
+      if (bus.listenerCount('beat') > 0) bus.emit('beat', { sessionId: null, creditedMs: 0, engagedMs: 0 });
+    });
     // A timed fold that fails leaves its beats journaled for the next one; say so, and count it.
     const unsubscribeErrors = store.onBackgroundError((error) => {
       app.metrics.backgroundFoldFailures.inc();
@@ -54,6 +62,7 @@ export const beatEventsPlugin = fp(
     });
     app.addHook('onClose', async () => {
       unsubscribe();
+      unsubscribeAppends();
       unsubscribeErrors();
     });
   },

@@ -7,7 +7,7 @@
 
 import type pg from 'pg';
 import type { AccountingRules } from '../../../accounting/credit-beat.ts';
-import { authorizeBatch, sessionsToRead } from '../../append/authorize-batch.ts';
+import { authorizeBatch, type JournalRow, sessionsToRead } from '../../append/authorize-batch.ts';
 import type { SessionDirectory } from '../../append/session-directory.ts';
 import type { AuthRow } from '../../beat-plan.ts';
 import type { BeatInput, BeatResult } from '../../types.ts';
@@ -51,7 +51,7 @@ export async function appendBeats(
   rules: Pick<AccountingRules, 'timeoutMs'>,
   directory: SessionDirectory,
   clock: DatabaseClock,
-): Promise<BeatResult[]> {
+): Promise<{ results: BeatResult[]; journaled: JournalRow[] }> {
   let now = clock.now();
   const { known, unknown } = sessionsToRead(beats, now, directory, rules.timeoutMs);
   let journaled = new Map<number, number>();
@@ -114,7 +114,7 @@ export async function appendBeats(
       ],
     });
   }
-  return results;
+  return { results, journaled: accepted };
 }
 
 /**

@@ -1,12 +1,12 @@
 // The PostgreSQL engine: several stateless Dwell instances share one database. A batch of beats is
-// authenticated and appended in one or two round trips with no transaction (append.ts); one
-// instance at a time folds the journal (fold.ts) and the rollup deltas (rollup-queue.ts) under
-// advisory locks. Time is the database's, so instances with skewed clocks cannot over-credit.
+// authenticated and appended in one or two round trips with no transaction (append.ts); instances
+// fold the journal's partitions of sessions at once, each under its own advisory lock (fold.ts), and
+// one at a time the rollup deltas (rollup-queue.ts). Time is the database's, so instances with skewed clocks cannot over-credit.
 
 import type pg from 'pg';
 import type { AccountingRules } from '../../../accounting/credit-beat.ts';
 import type { SessionDirectory } from '../../append/session-directory.ts';
-import type { Engine, FoldOptions, FoldSchedule } from '../../engine.ts';
+import { type Engine, type FoldOptions, type FoldSchedule, foldSchedule } from '../../engine.ts';
 import { foldRollups } from '../../fold/rollup-fold.ts';
 import { runMigrations } from '../../migration.ts';
 import type { ImportedSession, SessionFilter } from '../../query-types.ts';
@@ -16,13 +16,16 @@ import { appendBeats, DatabaseClock, STATEMENT_CLOCK } from './append.ts';
 import { createPool, isUnavailable, type PoolOptions } from './connect.ts';
 import { PostgresDb } from './db.ts';
 import { exportSessionsCsv } from './export-sessions-csv.ts';
-import { FOLD_CHUNK, foldChunk } from './fold.ts';
+import { FOLD_CHUNK, foldChunk, foldSessions, overdueSessions } from './fold.ts';
 import { importSessions } from './import-sessions.ts';
 import { migrations } from './migrations.ts';
 import { postgresRollupQueue, vacuumPending, vacuumRollups } from './rollup-queue.ts';
 
-/** Every second, whole chunks: the fold runs on whichever instance takes the lock first. */
-const SCHEDULE: FoldSchedule = { everyMs: 1_000, chunk: FOLD_CHUNK, backgroundChunk: FOLD_CHUNK };
+/**
+ * Every second, the sessions due, 2,000 a round trip: each partition's share is folded by
+ * whichever instance takes its lock first.
+ */
+const SCHEDULE = { everyMs: 1_000, chunk: FOLD_CHUNK, backgroundChunk: 2_000 };
 /** Batches appended at once; each holds one pooled connection while it appends. */
 const APPEND_CONCURRENCY = 4;
 /** Rollup deltas an instance folds between two vacuums of the pending tables (rollup-queue.ts). */
@@ -49,17 +52,17 @@ export class PostgresEngine implements Engine {
     this.db = new PostgresDb(this.pool);
     this.rules = options.rules;
     this.schema = options.schema;
-    this.schedule = {
-      everyMs: options.foldEveryMs ?? SCHEDULE.everyMs,
-      chunk: options.foldChunk ?? SCHEDULE.chunk,
-      backgroundChunk: options.foldChunk ?? SCHEDULE.backgroundChunk,
-    };
+    this.schedule = foldSchedule(SCHEDULE, options);
   }
 
   /**
    * The statement's time, not clock_timestamp(): one value however often a statement spells it, so
    * a new session's start and last activity are the same instant (they drifted by a millisecond).
    */
+  localNow(): number {
+    return this.clock.now();
+  }
+
   nowSql(): Sql {
     return raw(STATEMENT_CLOCK);
   }
@@ -81,6 +84,22 @@ export class PostgresEngine implements Engine {
 
   foldChunk(limit: number, wait: boolean) {
     return foldChunk(this.pool, this.rules, { wait, limit });
+  }
+
+  foldSessions(pks: readonly number[], wait: boolean) {
+    return foldSessions(this.pool, this.rules, pks, wait);
+  }
+
+  async journaledSessions(): Promise<number[]> {
+    const { rows } = await this.pool.query<{ pk: string }>({
+      name: 'dwell-fold-journaled',
+      text: 'SELECT DISTINCT session_pk AS pk FROM beat_journal',
+    });
+    return rows.map((r) => Number(r.pk));
+  }
+
+  overdueSessions(before: number, limit: number) {
+    return overdueSessions(this.pool, before, limit);
   }
 
   /** A fold scans the dead rows of the pending tables until a vacuum removes them. */

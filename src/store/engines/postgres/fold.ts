@@ -1,12 +1,15 @@
-// The PostgreSQL side of the fold (fold-plan.ts). One instance folds at a time (an advisory lock);
-// a fold takes a chunk of the journal with DELETE … RETURNING, locks the sessions it touches, plans
-// in TypeScript and writes sessions, spans, pages, sections and their rollup deltas in one
-// statement, all in one transaction: an instance killed mid-fold leaves nothing half-applied, and
-// the next fold (on any instance) takes the same beats again.
+// The PostgreSQL side of the fold (fold-plan.ts). Sessions fall in 16 partitions (session_pk % 16),
+// each folded under its own advisory lock, so instances fold different partitions at once (issue
+// #26); a read's fold of the whole journal holds them all. A fold takes beats from the journal with
+// DELETE … RETURNING (the oldest, or every beat of the sessions due), locks the sessions it
+// touches, plans in TypeScript and writes sessions, spans, pages, sections and their rollup deltas
+// in one statement, all in one transaction: an instance killed mid-fold leaves nothing
+// half-applied, and the next fold (on any instance) takes the same beats again.
 
 import type pg from 'pg';
 import type { AccountingRules } from '../../../accounting/credit-beat.ts';
 import { type JournalColumns, toJournalEntry } from '../../append/journal.ts';
+import type { FoldResult } from '../../engine.ts';
 import { type FoldSession, type FoldWrites, planFold } from '../../fold/fold-plan.ts';
 import { pageKey, rollupDeltas, type SessionOwner } from '../../fold/rollup-deltas.ts';
 import { personKey } from '../../person-key.ts';
@@ -16,23 +19,32 @@ import type { FoldedBeat } from '../../types.ts';
 import { withTransaction } from './connect.ts';
 import { unnestAs } from './db.ts';
 
+/** The journal's partitions of sessions (session_pk % 16): migration 18's index has the 16. */
+export const PARTITIONS = 16;
 const LOCK = "hashtext('dwell_journal_fold')";
 /** Beats per fold transaction: large enough to coalesce, small enough to hold locks briefly. */
 export const FOLD_CHUNK = 5_000;
 
+const partitionOf = (pk: number) => pk % PARTITIONS;
+
 /**
- * Folds one chunk; `wait` waits for another instance's fold instead of skipping (a read must see
- * every acknowledged beat). Returns null when skipped.
+ * Folds one chunk of the journal's oldest beats, every partition's: it holds every partition's lock
+ * (taken in order, so two of these never deadlock, and a fold of one partition elsewhere finishes
+ * first). `wait` waits for other instances' folds instead of skipping (a read must see every
+ * acknowledged beat). Returns null when skipped.
  */
 export async function foldChunk(
   pool: pg.Pool,
   rules: AccountingRules,
   { wait, limit }: { wait: boolean; limit: number },
-): Promise<{ count: number; folded: FoldedBeat[] } | null> {
+): Promise<FoldResult | null> {
   return withTransaction(pool, async (client) => {
-    if (wait) await client.query(`SELECT pg_advisory_xact_lock(${LOCK})`);
+    const partitions = `generate_series(0, ${PARTITIONS - 1})`;
+    if (wait) await client.query(`SELECT pg_advisory_xact_lock(${LOCK}, p) FROM ${partitions} AS p`);
     else {
-      const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${LOCK}) AS ok`);
+      const { rows } = await client.query<{ ok: boolean }>(
+        `SELECT bool_and(pg_try_advisory_xact_lock(${LOCK}, p)) AS ok FROM ${partitions} AS p`,
+      );
       if (!rows[0]!.ok) return null;
     }
     const { rows: raw } = await client.query<JournalColumns>({
@@ -40,39 +52,123 @@ export async function foldChunk(
       text: `DELETE FROM beat_journal WHERE id IN (SELECT id FROM beat_journal ORDER BY id LIMIT $1) RETURNING *`,
       values: [limit],
     });
-    if (raw.length === 0) return { count: 0, folded: [] };
-    const entries = raw.map(toJournalEntry).sort((a, b) => a.id - b.id);
-    const pks = [...new Set(entries.map((e) => e.sessionPk))];
-    // Locked in primary-key order: a gate revocation or a purge cannot change them under the fold.
-    const { rows: sessions } = await client.query<SessionColumns & { site: string; day: number }>({
-      name: 'dwell-fold-read',
-      text: `SELECT pk, id, token_hash, cookie_only, started_at, last_activity_at, ended_at, engaged_ms, visible_ms,
-          measured, last_seq, beats, current_url, span_url, span_start, span_end, email, visitor_id, site, day
-        FROM sessions WHERE pk = ANY($1::bigint[]) ORDER BY pk FOR UPDATE`,
-      values: [pks],
-    });
-    // The pages these sessions had: time added to them is a rollup delta; new ones count by trigger.
-    const { rows: pageKeys } = await client.query<{ session_pk: number; url: string }>({
-      name: 'dwell-fold-pages',
-      text: 'SELECT session_pk, url FROM session_pages WHERE session_pk = ANY($1::bigint[])',
-      values: [pks],
-    });
-    const rows = new Map<number, FoldSession>(sessions.map((s) => [s.pk, { ...toSessionRow(s), id: s.id }]));
-    const owners = new Map(
-      sessions.map((s): [number, SessionOwner] => [
-        s.pk,
-        { site: Number(s.site), day: s.day, who: personKey(s.email, s.visitor_id) },
-      ]),
-    );
-    const writes = planFold(rows, entries, rules);
-    const deltas = rollupDeltas(
-      writes,
-      owners,
-      new Set(pageKeys.map((p) => pageKey(Number(p.session_pk), p.url))),
-    );
-    await writeFold(client, writes, deltas);
-    return { count: entries.length, folded: writes.folded };
+    return foldEntries(client, rules, raw);
   });
+}
+
+/**
+ * Folds every journaled beat of the sessions `pks`. The timer's fold (`wait` false) takes a
+ * transaction per partition under that partition's lock, starting at a random one, so two instances
+ * with sessions due fold different partitions at once; a partition another instance is folding is
+ * skipped (its sessions come back in `skipped`). A read's fold (`wait` true) takes the locks of
+ * every partition involved in one transaction, in order, so two of them never deadlock.
+ */
+export async function foldSessions(
+  pool: pg.Pool,
+  rules: AccountingRules,
+  pks: readonly number[],
+  wait: boolean,
+): Promise<FoldResult & { skipped: number[] }> {
+  if (wait) {
+    const partitions = [...new Set(pks.map(partitionOf))].sort((a, b) => a - b);
+    const done = await withTransaction(pool, async (client) => {
+      await client.query(`SELECT pg_advisory_xact_lock(${LOCK}, p) FROM unnest($1::int[]) AS p`, [
+        partitions,
+      ]);
+      return foldEntries(client, rules, await takeSessions(client, pks));
+    });
+    return { ...done, skipped: [] };
+  }
+  const byPartition = new Map<number, number[]>();
+  for (const pk of pks) {
+    const partition = partitionOf(pk);
+    const list = byPartition.get(partition);
+    if (list) list.push(pk);
+    else byPartition.set(partition, [pk]);
+  }
+  const result = { count: 0, folded: [] as FoldedBeat[], skipped: [] as number[] };
+  const partitions = [...byPartition.keys()].sort((a, b) => a - b);
+  const first = Math.floor(Math.random() * partitions.length);
+  for (const partition of [...partitions.slice(first), ...partitions.slice(0, first)]) {
+    const sessions = byPartition.get(partition)!;
+    const done = await withTransaction(pool, async (client) => {
+      const { rows } = await client.query<{ ok: boolean }>(
+        `SELECT pg_try_advisory_xact_lock(${LOCK}, $1) AS ok`,
+        [partition],
+      );
+      if (!rows[0]!.ok) return null;
+      return foldEntries(client, rules, await takeSessions(client, sessions));
+    });
+    if (!done) result.skipped.push(...sessions);
+    else {
+      result.count += done.count;
+      for (const beat of done.folded) result.folded.push(beat);
+    }
+  }
+  return result;
+}
+
+async function takeSessions(client: pg.PoolClient, pks: readonly number[]): Promise<JournalColumns[]> {
+  const { rows } = await client.query<JournalColumns>({
+    name: 'dwell-fold-take-sessions',
+    text: 'DELETE FROM beat_journal WHERE session_pk = ANY($1::bigint[]) RETURNING *',
+    values: [pks],
+  });
+  return rows;
+}
+
+/**
+ * Up to `limit` sessions among the journal's oldest rows with a beat older than `before` (the
+ * sweep: beats no instance has in memory). Identity order is append order, close to time order.
+ */
+export async function overdueSessions(pool: pg.Pool, before: number, limit: number): Promise<number[]> {
+  const { rows } = await pool.query<{ session_pk: string }>({
+    name: 'dwell-fold-overdue',
+    text: `SELECT DISTINCT session_pk FROM (SELECT session_pk, at FROM beat_journal ORDER BY id LIMIT $1) AS j
+      WHERE at < $2`,
+    values: [limit * 4, before],
+  });
+  return rows.map((r) => Number(r.session_pk));
+}
+
+/** The fold of the beats a transaction took from the journal: read, lock, plan, write. */
+async function foldEntries(
+  client: pg.PoolClient,
+  rules: AccountingRules,
+  raw: JournalColumns[],
+): Promise<FoldResult> {
+  if (raw.length === 0) return { count: 0, folded: [] };
+  const entries = raw.map(toJournalEntry).sort((a, b) => a.id - b.id);
+  const pks = [...new Set(entries.map((e) => e.sessionPk))];
+  // Locked in primary-key order: a gate revocation or a purge cannot change them under the fold.
+  const { rows: sessions } = await client.query<SessionColumns & { site: string; day: number }>({
+    name: 'dwell-fold-read',
+    text: `SELECT pk, id, token_hash, cookie_only, started_at, last_activity_at, ended_at, engaged_ms, visible_ms,
+        measured, last_seq, beats, current_url, span_url, span_start, span_end, email, visitor_id, site, day
+      FROM sessions WHERE pk = ANY($1::bigint[]) ORDER BY pk FOR UPDATE`,
+    values: [pks],
+  });
+  // The pages these sessions had: time added to them is a rollup delta; new ones count by trigger.
+  const { rows: pageKeys } = await client.query<{ session_pk: number; url: string }>({
+    name: 'dwell-fold-pages',
+    text: 'SELECT session_pk, url FROM session_pages WHERE session_pk = ANY($1::bigint[])',
+    values: [pks],
+  });
+  const rows = new Map<number, FoldSession>(sessions.map((s) => [s.pk, { ...toSessionRow(s), id: s.id }]));
+  const owners = new Map(
+    sessions.map((s): [number, SessionOwner] => [
+      s.pk,
+      { site: Number(s.site), day: s.day, who: personKey(s.email, s.visitor_id) },
+    ]),
+  );
+  const writes = planFold(rows, entries, rules);
+  const deltas = rollupDeltas(
+    writes,
+    owners,
+    new Set(pageKeys.map((p) => pageKey(Number(p.session_pk), p.url))),
+  );
+  await writeFold(client, writes, deltas);
+  return { count: entries.length, folded: writes.folded };
 }
 
 /**

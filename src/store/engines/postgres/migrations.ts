@@ -202,4 +202,17 @@ export const migrations: Migration[] = [
   { version: 15, name: "each session's source, campaign, device and country", sql: sessionOriginsSql },
   { version: 16, name: 'people counted by the day they were seen before', sql: firstDaysSql },
   { version: 17, name: "breakdowns from each day's sessions in columns", sql: breakdownDaysSql },
+  {
+    version: 18,
+    name: 'the journal folded by partitions of sessions',
+    sql: `
+      -- Engine II (issue #26): instances fold a session's beats when it is due, each partition of
+      -- sessions (session_pk % 16) under its own advisory lock, so two instances fold different
+      -- partitions at once. A due session's rows are found by its key; a partition's oldest rows
+      -- (the sweep of beats no instance has in memory: another instance's, one that died) by the
+      -- partition and the journal's order.
+      CREATE INDEX beat_journal_session ON beat_journal (session_pk);
+      CREATE INDEX beat_journal_partition ON beat_journal ((session_pk % 16), id);
+    `,
+  },
 ];

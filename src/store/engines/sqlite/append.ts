@@ -4,7 +4,7 @@
 
 import type Database from 'better-sqlite3';
 import type { AccountingRules } from '../../../accounting/credit-beat.ts';
-import { authorizeBatch, sessionsToRead } from '../../append/authorize-batch.ts';
+import { authorizeBatch, type JournalRow, sessionsToRead } from '../../append/authorize-batch.ts';
 import type { SessionDirectory } from '../../append/session-directory.ts';
 import type { AuthRow } from '../../beat-plan.ts';
 import type { SessionColumns } from '../../session-row.ts';
@@ -17,7 +17,7 @@ export function createAppend(
   statements: Statements,
   rules: AccountingRules,
   clock: () => number,
-): (beats: BeatInput[], directory: SessionDirectory) => BeatResult[] {
+): (beats: BeatInput[], directory: SessionDirectory) => { results: BeatResult[]; journaled: JournalRow[] } {
   const readAuthRow = (id: string): AuthRow | undefined => {
     const raw = statements.selectForAuth.get(id) as
       | Pick<SessionColumns, 'pk' | 'token_hash' | 'cookie_only' | 'last_activity_at'>
@@ -43,6 +43,6 @@ export function createAppend(
     }
     const { results, journal } = authorizeBatch(beats, now, known, rules, lastJournaledAt);
     for (const values of journal) statements.appendBeat.run(values);
-    return results;
+    return { results, journaled: journal };
   }).immediate;
 }

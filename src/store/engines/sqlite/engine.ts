@@ -4,8 +4,9 @@
 
 import type Database from 'better-sqlite3';
 import type { AccountingRules } from '../../../accounting/credit-beat.ts';
+import type { JournalRow } from '../../append/authorize-batch.ts';
 import type { SessionDirectory } from '../../append/session-directory.ts';
-import type { Engine, FoldOptions, FoldSchedule } from '../../engine.ts';
+import { type Engine, type FoldOptions, type FoldSchedule, foldSchedule } from '../../engine.ts';
 import { runMigrations } from '../../migration.ts';
 import type { ImportedSession, SessionFilter } from '../../query-types.ts';
 import { type Sql, sql } from '../../sql.ts';
@@ -15,17 +16,17 @@ import { Checkpointer, type CheckpointOptions } from './checkpointer.ts';
 import { openDatabase, type SqliteOptions } from './connect.ts';
 import { SqliteDb } from './db.ts';
 import { exportSessionsCsv } from './export-sessions-csv.ts';
-import { createChunkFold, FOLD_CHUNK } from './fold.ts';
+import { createFold, FOLD_CHUNK } from './fold.ts';
 import { importSessions } from './import-sessions.ts';
 import { migrations } from './migrations.ts';
 import { sqliteRollupQueue } from './rollup-queue.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 
 /**
- * The timer's fold: every 100 ms, in chunks of 256 beats, so each stalls the event loop for a few
- * ms at most and the live view stays well within a second.
+ * The timer looks for sessions due every second and folds them 64 sessions (about 200 beats) a
+ * transaction, so each stalls the event loop for a few ms at most.
  */
-const SCHEDULE: FoldSchedule = { everyMs: 100, chunk: FOLD_CHUNK, backgroundChunk: 256 };
+const SCHEDULE = { everyMs: 1_000, chunk: FOLD_CHUNK, backgroundChunk: 64 };
 
 export interface SqliteEngineOptions extends SqliteOptions, FoldOptions {
   rules: AccountingRules;
@@ -51,8 +52,13 @@ export class SqliteEngine implements Engine {
   private readonly checkpointOptions: CheckpointOptions | undefined;
   private checkpointer: Checkpointer | null = null;
   private prepared: Statements | null = null;
-  private appendBatch: ((beats: BeatInput[], directory: SessionDirectory) => BeatResult[]) | null = null;
-  private chunkFold: ReturnType<typeof createChunkFold> | null = null;
+  private appendBatch:
+    | ((
+        beats: BeatInput[],
+        directory: SessionDirectory,
+      ) => { results: BeatResult[]; journaled: JournalRow[] })
+    | null = null;
+  private folds: ReturnType<typeof createFold> | null = null;
 
   constructor(options: SqliteEngineOptions) {
     this.connection = openDatabase(options);
@@ -61,11 +67,11 @@ export class SqliteEngine implements Engine {
     this.checkpointOptions = options.checkpoint;
     this.rules = options.rules;
     this.clock = options.clock ?? Date.now;
-    this.schedule = {
-      everyMs: options.foldEveryMs ?? SCHEDULE.everyMs,
-      chunk: options.foldChunk ?? SCHEDULE.chunk,
-      backgroundChunk: SCHEDULE.backgroundChunk,
-    };
+    this.schedule = foldSchedule(SCHEDULE, options);
+  }
+
+  localNow(): number {
+    return this.clock();
   }
 
   nowSql(): Sql {
@@ -85,7 +91,7 @@ export class SqliteEngine implements Engine {
   }
 
   /** Appends a batch of beats in one transaction (append.ts); a failure rolls all of them back. */
-  async appendBeats(beats: BeatInput[], directory: SessionDirectory): Promise<BeatResult[]> {
+  async appendBeats(beats: BeatInput[], directory: SessionDirectory) {
     this.appendBatch ??= createAppend(this.connection, this.statements, this.rules, this.clock);
     await this.db.whenIdle();
     return this.appendBatch(beats, directory);
@@ -93,9 +99,26 @@ export class SqliteEngine implements Engine {
 
   /** One process owns the file, so a fold never waits for another: `wait` changes nothing here. */
   async foldChunk(limit: number) {
-    this.chunkFold ??= createChunkFold(this.connection, this.statements, this.rules);
     await this.db.whenIdle();
-    return this.chunkFold(limit);
+    return this.fold.chunk(limit);
+  }
+
+  async foldSessions(pks: readonly number[]) {
+    await this.db.whenIdle();
+    return { ...this.fold.sessions(pks), skipped: [] };
+  }
+
+  async journaledSessions(): Promise<number[]> {
+    return this.statements.journaledSessions.all() as number[];
+  }
+
+  async overdueSessions(before: number, limit: number): Promise<number[]> {
+    return this.statements.selectOverdueSessions.all(limit * 4, before) as number[];
+  }
+
+  private get fold() {
+    this.folds ??= createFold(this.connection, this.statements, this.rules);
+    return this.folds;
   }
 
   async importSessions(sessions: Iterable<ImportedSession>, onProgress?: (done: number) => void) {

@@ -199,4 +199,15 @@ export const migrations: Migration[] = [
   { version: 15, name: "each session's source, campaign, device and country", sql: sessionOriginsSql },
   { version: 16, name: 'people counted by the day they were seen before', sql: firstDaysSql },
   { version: 17, name: "breakdowns from each day's sessions in columns", sql: breakdownDaysSql },
+  {
+    version: 18,
+    name: "a session's journaled beats found by its key",
+    sql: `
+      -- Engine II (issue #26) folds a session's beats when it is due (quiet, ended, or its oldest
+      -- beat N seconds old), not the whole journal: the fold and the request path's "latest
+      -- journaled beat" both look a session's rows up by its key, which without an index is a scan
+      -- of a journal that now holds up to N seconds of beats.
+      CREATE INDEX beat_journal_session ON beat_journal (session_pk);
+    `,
+  },
 ];

@@ -15,6 +15,21 @@ export function prepareStatements(db: Database.Database) {
     // The fold (fold.ts).
     selectJournal: db.prepare('SELECT * FROM beat_journal ORDER BY id LIMIT ?'),
     deleteJournalThrough: db.prepare('DELETE FROM beat_journal WHERE id <= ?'),
+    // The timer's fold of the sessions due (beat_journal_session, migration 18).
+    selectSessionsJournal: db.prepare(
+      'SELECT * FROM beat_journal WHERE session_pk IN (SELECT value FROM json_each(?)) ORDER BY id',
+    ),
+    deleteSessionsJournal: db.prepare(
+      'DELETE FROM beat_journal WHERE session_pk IN (SELECT value FROM json_each(?))',
+    ),
+    journaledSessions: db.prepare('SELECT DISTINCT session_pk FROM beat_journal').pluck(),
+    // The sweep: sessions among the journal's oldest rows (rowid order is time order here: one
+    // process appends, stamping its clock) whose beats are older than a time.
+    selectOverdueSessions: db
+      .prepare(
+        'SELECT DISTINCT session_pk FROM (SELECT session_pk, at FROM beat_journal ORDER BY id LIMIT ?) WHERE at < ?',
+      )
+      .pluck(),
     // Beats are authorized before they are journaled, so the fold leaves the token hash unread
     // (a Buffer per row saved).
     selectForFold: db.prepare(`
