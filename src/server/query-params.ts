@@ -3,7 +3,13 @@
 // defaults and limits docs/query.md ("Query API") documents.
 
 import { dayStart, parseDayName } from '../sites/index.ts';
-import { DIMENSIONS, type Dimension, type OriginFilter } from '../store/breakdown-types.ts';
+import {
+  type BreakdownQuery,
+  DIMENSIONS,
+  type Dimension,
+  type OriginFilter,
+} from '../store/breakdown-types.ts';
+import type { SiteScope } from '../store/query-types.ts';
 import { errors } from './errors.ts';
 
 const DAY_MS = 86_400_000;
@@ -42,4 +48,26 @@ export function originFilterOf(query: Partial<Record<Dimension, string>>): Origi
     if (value !== undefined) filter[dimension] = value;
   }
   return Object.keys(filter).length ? filter : undefined;
+}
+
+/** A breakdown's query from its query string (the query API's and a shared link's alike). */
+export function breakdownQueryOf(
+  site: SiteScope,
+  query: Partial<Record<Dimension, string>> & {
+    by: Dimension;
+    from?: string;
+    to?: string;
+    limit: number;
+    cursor?: string;
+  },
+  now: number,
+): BreakdownQuery {
+  return {
+    site,
+    by: query.by,
+    ...parseRange(query, now, site.timeZone),
+    limit: query.limit,
+    cursor: query.cursor,
+    filter: originFilterOf(query),
+  };
 }

@@ -9,7 +9,7 @@ import { InvalidCursorError } from '../../store/query-types.ts';
 import type { Store } from '../../store/types.ts';
 import { errors } from '../errors.ts';
 import { requireReader, siteToRead } from '../plugins/read-access.ts';
-import { originFilterOf, parseRange, parseTime } from '../query-params.ts';
+import { breakdownQueryOf, originFilterOf, parseRange, parseTime } from '../query-params.ts';
 import { failures, Ok } from '../schemas/envelope.ts';
 import {
   Breakdown,
@@ -218,16 +218,8 @@ export const queryRoutes: FastifyPluginAsyncTypebox<QueryRoutesOptions> = async 
     async (request) => {
       const q = request.query;
       const site = siteToRead(request, q.site);
-      const range = parseRange(q, await store.now(), site.timeZone);
       const breakdown = await store
-        .getBreakdown({
-          site,
-          by: q.by,
-          ...range,
-          limit: q.limit,
-          cursor: q.cursor,
-          filter: originFilterOf(q),
-        })
+        .getBreakdown(breakdownQueryOf(site, q, await store.now()))
         .catch(cursorErrors);
       return { success: true as const, data: breakdown };
     },

@@ -15,7 +15,7 @@ import type { SiteRecord } from '../../store/site-types.ts';
 import type { Store } from '../../store/types.ts';
 import { errors } from '../errors.ts';
 import { limitBy } from '../plugins/rate-limits.ts';
-import { originFilterOf, parseRange } from '../query-params.ts';
+import { breakdownQueryOf, originFilterOf, parseRange } from '../query-params.ts';
 import { failures, Ok } from '../schemas/envelope.ts';
 import { Breakdown, BreakdownQuery, PageSections, Stats } from '../schemas/query.ts';
 import { SiteSummary } from '../schemas/sites.ts';
@@ -150,16 +150,8 @@ export const shareRoutes: FastifyPluginAsyncTypebox<ShareRoutesOptions> = async 
     async (request) => {
       const site = await readable(request);
       const q = request.query;
-      const range = parseRange(q, await store.now(), site.timeZone);
       const breakdown = await store
-        .getBreakdown({
-          site,
-          by: q.by,
-          ...range,
-          limit: q.limit,
-          cursor: q.cursor,
-          filter: originFilterOf(q),
-        })
+        .getBreakdown(breakdownQueryOf(site, q, await store.now()))
         .catch((error: unknown) => {
           throw error instanceof InvalidCursorError ? errors.invalidCursor() : error;
         });
