@@ -11,7 +11,9 @@
 // A reference row, Fastify with the route alone and no store, shows what the framework leaves.
 // Results go to bench/results.json. BENCH_ONLY=sqlite (or postgres, or any word of the servers'
 // names) runs the matching servers and the ceiling alone, seeding only their engines, for quick
-// comparisons; it leaves results.json as it is.
+// comparisons; it leaves results.json as it is. BENCH_PROFILE=<dir> has each Dwell server write a
+// V8 CPU profile there (`--cpu-prof`, one .cpuprofile per run; open it in Chrome's DevTools or
+// summarise it with `npx tsx bench/profile-summary.ts <file>`).
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +30,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 64;
 const ONLY = process.env.BENCH_ONLY?.toLowerCase();
+const PROFILE = process.env.BENCH_PROFILE;
 const PG_SCHEMA = 'dwell_bench';
 const PG_URL = `${PG_BASE}${PG_BASE.includes('?') ? '&' : '?'}options=-c%20search_path%3D${PG_SCHEMA}`;
 
@@ -311,7 +314,7 @@ async function main(): Promise<void> {
       name,
       run: () => measure(name, args, env, ids, mode, audit),
     });
-    const dwell = ['dist/server/main.js'];
+    const dwell = [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []), 'dist/server/main.js'];
     const all: Contender[] = [
       serve('bare node:http (ceiling)', ['bench/ingest/bare-server.mjs'], {}, ceilingIds),
       serve(

@@ -13,6 +13,19 @@ import { SqliteStore } from '../../src/store/engines/sqlite/store.ts';
 const rules = { intervalMs: 15_000, timeoutMs: 1_800_000, toleranceMs: 2_000 };
 const DAY = 86_400_000;
 
+/**
+ * The one site every seeded session belongs to, in UTC, so a session's day is its UTC date. (Before
+ * 2026-12-06 the seed left `site` and `day` at 0: every session in one day of no site, so each
+ * beat's rollup delta made that one "day" stale and the breakdown builder re-read every session.)
+ */
+const SITE = {
+  id: 'site-test',
+  name: 'site.test',
+  hosts: [{ host: 'site.test', path: '' }],
+  timeZone: 'UTC',
+  origins: null,
+};
+
 interface SeedRow {
   id: string;
   tokenHash: Buffer;
@@ -53,6 +66,7 @@ export async function seedSqlite(
 ): Promise<void> {
   const store = new SqliteStore({ path, rules });
   await store.migrate();
+  const site = (await store.createSite(SITE, Date.now())).pk;
   const naive = naivePath ? new Database(naivePath) : null;
   naive?.pragma('journal_mode = WAL');
   naive?.exec(
@@ -63,13 +77,24 @@ export async function seedSqlite(
     for (const r of batch) insertNaive!.run(r.id, r.lastActivityAt);
   });
   const insert = store.db.prepare(
-    `INSERT INTO sessions (id, token_hash, started_at, last_activity_at, engaged_ms, entry_url, current_url, visitor_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO sessions (id, token_hash, started_at, last_activity_at, engaged_ms, entry_url, current_url, visitor_id, site, day)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const tokens: string[] = [];
   const chunk = store.db.transaction((batch: SeedRow[]) => {
     for (const r of batch)
-      insert.run(r.id, r.tokenHash, r.startedAt, r.lastActivityAt, r.engagedMs, r.url, r.url, r.id.slice(-8));
+      insert.run(
+        r.id,
+        r.tokenHash,
+        r.startedAt,
+        r.lastActivityAt,
+        r.engagedMs,
+        r.url,
+        r.url,
+        r.id.slice(-8),
+        site,
+        Math.floor(r.startedAt / DAY),
+      );
     naiveChunk?.(batch);
   });
   let batch: SeedRow[] = [];
@@ -84,6 +109,9 @@ export async function seedSqlite(
   // The rollup deltas the inserts queued are folded here, not by the server's first fold, which
   // would hold its start (SQLite folds on the event loop) for as long as a million deltas take.
   await store.foldRollups();
+  // Past days' breakdown columns, as a server that has been running has them: the bench measures
+  // beats, not the background builder's first pass over a million imported sessions.
+  await store.buildBreakdowns();
   store.db.pragma('wal_checkpoint(TRUNCATE)');
   await store.close();
   naive?.pragma('wal_checkpoint(TRUNCATE)');
@@ -104,6 +132,7 @@ export async function seedPostgres(
   await admin.end();
   const store = new PostgresStore({ url, schema, rules });
   await store.migrate();
+  const site = (await store.createSite(SITE, Date.now())).pk;
   const client = await store.pool.connect();
   const tokens: string[] = [];
   try {
@@ -115,8 +144,10 @@ export async function seedPostgres(
       if (batch.length === 0) return;
       const col = <T>(pick: (r: SeedRow) => T) => batch.map(pick);
       await client.query(
-        `INSERT INTO sessions (id, token_hash, started_at, last_activity_at, engaged_ms, entry_url, current_url, visitor_id)
-         SELECT * FROM unnest($1::text[], $2::bytea[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $6::text[], $7::text[])`,
+        `INSERT INTO sessions (id, token_hash, started_at, last_activity_at, engaged_ms, entry_url, current_url, visitor_id, site, day)
+         SELECT u.*, $8::bigint, (u.started_at / ${DAY})::int
+         FROM unnest($1::text[], $2::bytea[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $6::text[], $7::text[])
+           AS u (id, token_hash, started_at, last_activity_at, engaged_ms, entry_url, current_url, visitor_id)`,
         [
           col((r) => r.id),
           col((r) => r.tokenHash),
@@ -125,6 +156,7 @@ export async function seedPostgres(
           col((r) => r.engagedMs),
           col((r) => r.url),
           col((r) => r.id.slice(-8)),
+          site,
         ],
       );
       await client.query(
@@ -144,6 +176,7 @@ export async function seedPostgres(
   try {
     // The seed's rollup deltas are folded now, not by the server while it is being measured.
     await store.foldRollups();
+    await store.buildBreakdowns();
     await vacuumRollups(store.pool);
     await store.pool.query('VACUUM ANALYZE sessions');
     await store.pool.query('VACUUM ANALYZE seed_sessions');

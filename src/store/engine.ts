@@ -66,6 +66,11 @@ export interface Engine {
   readonly schedule: FoldSchedule;
   /** Batches of beats appended at once (each holds a connection on PostgreSQL). */
   readonly appendConcurrency: number;
+  /**
+   * Rows a long background read (a breakdown day's build) takes per query: SQLite reads on the
+   * event loop, so it pages; PostgreSQL's driver reads off it, so it takes the day in one query.
+   */
+  readonly backgroundPageRows: number;
   /** How the rollup fold takes deltas from this engine's queues (fold/rollup-fold.ts). */
   readonly rollups: RollupQueue;
 

@@ -236,7 +236,13 @@ export interface QueryStore {
    * Builds the breakdown segments of days that lack a current one (the server does it in the
    * background; tools call it after a bulk load). `includeToday` builds today's too.
    */
-  buildBreakdowns(options?: { limit?: number; budgetMs?: number; includeToday?: boolean }): Promise<number>;
+  buildBreakdowns(options?: {
+    limit?: number;
+    budgetMs?: number;
+    includeToday?: boolean;
+    /** Sessions read per query; the engine's own paging unless set (tests vary it). */
+    pageRows?: number;
+  }): Promise<number>;
   /** Deletes sessions whose last activity is before `before`, with their pages and spans. */
   purgeSessions(before: number): Promise<number>;
   /** Writes complete sessions in one transaction (the demo seeder, benchmarks, imports). */

@@ -52,6 +52,9 @@ import type { BeatInput, BeatResult, FoldedBeat, NewSession, SessionRecord, Stor
 /** The timer applies the rollup deltas after this many chunks of sessions due, and at the end. */
 const ROLLUPS_EVERY_CHUNKS = 4;
 
+/** A day the background builder built waits this long before it rebuilds it (a late beat). */
+const REBUILD_AFTER_MS = 10 * 60_000;
+
 /** What the store's reads need folded first: the journal's rows, or the rollups too. */
 type Freshness = 'rows' | 'rollups';
 
@@ -290,9 +293,17 @@ export class EngineStore<E extends Engine = Engine> implements Store {
    * each site's time zone) is left to its sessions: it still beats.
    */
   async buildBreakdowns(
-    options: { limit?: number; budgetMs?: number; includeToday?: boolean; background?: boolean } = {},
+    options: {
+      limit?: number;
+      budgetMs?: number;
+      includeToday?: boolean;
+      background?: boolean;
+      /** Sessions read per query (the engine's backgroundPageRows unless a test sets it). */
+      pageRows?: number;
+    } = {},
   ) {
     const { limit = Number.MAX_SAFE_INTEGER, budgetMs = Number.POSITIVE_INFINITY } = options;
+    const pageRows = options.pageRows ?? this.port.backgroundPageRows;
     // The rollup deltas only, not the journal: folding every session each second would undo the
     // coalescing (issue #26). Beats folded later bump their day's count, so nothing is missed. The
     // timer has just applied them when it builds.
@@ -301,8 +312,17 @@ export class EngineStore<E extends Engine = Engine> implements Store {
     const now = await this.now();
     const includeToday = options.includeToday ?? false;
     let built = 0;
-    // A day that took a beat while it was built is stale again: the next call rebuilds it.
+    // A day that took a beat while it was built is stale again: the next call rebuilds it. In the
+    // background, a day this process built in the last REBUILD_AFTER_MS waits too: yesterday keeps
+    // taking beats for a while after midnight, and rebuilding it each second would cost a busy site
+    // a day's build per second for nothing (reads of a stale day are exact, from its sessions).
     const done = new Set<string>();
+    if (options.background) {
+      for (const [key, at] of this.breakdownBuiltAt) {
+        if (started - at < REBUILD_AFTER_MS) done.add(key);
+        else this.breakdownBuiltAt.delete(key);
+      }
+    }
     while (built < limit && performance.now() - started < budgetMs) {
       const stale = await this.guard(() =>
         staleBreakdownDays(this.port.db, {
@@ -315,7 +335,8 @@ export class EngineStore<E extends Engine = Engine> implements Store {
       if (days.length === 0) break;
       for (const { site, day } of days) {
         done.add(`${site}:${day}`);
-        await this.guard(() => buildBreakdownDay(this.port.db, site, day));
+        this.breakdownBuiltAt.set(`${site}:${day}`, performance.now());
+        await this.guard(() => buildBreakdownDay(this.port.db, site, day, pageRows));
         built++;
         if (performance.now() - started >= budgetMs) break;
         await nextTurn();
@@ -325,6 +346,8 @@ export class EngineStore<E extends Engine = Engine> implements Store {
   }
 
   private lastBreakdownBuild = 0;
+  /** When this process last built each site's day (`site:day`), for REBUILD_AFTER_MS. */
+  private readonly breakdownBuiltAt = new Map<string, number>();
 
   /** At most one short burst a second, so requests never wait long behind the builder. */
   private async buildBreakdownsInBackground(): Promise<void> {

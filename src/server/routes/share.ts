@@ -15,7 +15,7 @@ import type { SiteRecord } from '../../store/site-types.ts';
 import type { Store } from '../../store/types.ts';
 import { errors } from '../errors.ts';
 import { limitBy } from '../plugins/rate-limits.ts';
-import { breakdownQueryOf, originFilterOf, parseRange } from '../query-params.ts';
+import { breakdownQueryOf, parseRange } from '../query-params.ts';
 import { failures, Ok } from '../schemas/envelope.ts';
 import { Breakdown, BreakdownQuery, PageSections, Stats } from '../schemas/query.ts';
 import { SiteSummary } from '../schemas/sites.ts';

@@ -46,41 +46,66 @@ export function personHash(key: string): number {
   return createHash('sha256').update(key).digest().readUIntBE(0, 6);
 }
 
-function narrowest(indexes: Uint32Array, size: number): DimensionColumn['indexes'] {
+function narrowest(indexes: readonly number[], size: number): DimensionColumn['indexes'] {
   if (size < 0xff) return Uint8Array.from(indexes);
   if (size < 0xffff) return Uint16Array.from(indexes);
-  return indexes;
+  return Uint32Array.from(indexes);
+}
+
+/**
+ * Builds a day's columns from its sessions added a page at a time, so a day of a million sessions
+ * is built in slices with the event loop free between them (build-breakdown-days.ts).
+ */
+export class DayBuilder {
+  private count = 0;
+  private readonly dictionaries = DIMENSIONS.map(() => [] as string[]);
+  private readonly lookups = DIMENSIONS.map(() => new Map<string, number>());
+  private readonly indexes = DIMENSIONS.map(() => [] as number[]);
+  private readonly engaged: number[] = [];
+  private readonly people: number[] = [];
+
+  add(session: SegmentSession): void {
+    for (let d = 0; d < DIMENSIONS.length; d++) {
+      const value = session.values[d] ?? null;
+      let at = 0;
+      if (value !== null) {
+        const lookup = this.lookups[d]!;
+        const known = lookup.get(value);
+        if (known === undefined) {
+          at = this.dictionaries[d]!.push(value);
+          lookup.set(value, at);
+        } else at = known;
+      }
+      this.indexes[d]!.push(at);
+    }
+    this.engaged.push(session.engagedMs);
+    this.people.push(session.person === null ? -1 : personHash(session.person));
+    this.count++;
+  }
+
+  finish(): DaySlice {
+    const columns: DaySlice['columns'] = {};
+    DIMENSIONS.forEach((dimension, d) => {
+      const dictionary = this.dictionaries[d]!;
+      columns[dimension] = { dictionary, indexes: narrowest(this.indexes[d]!, dictionary.length) };
+    });
+    const engaged = this.engaged;
+    return {
+      sessions: this.count,
+      // Whole milliseconds below 2³² (49 days) fit in half the bytes; anything else stays exact.
+      engagedMs: engaged.every((ms) => Number.isInteger(ms) && ms >= 0 && ms < 2 ** 32)
+        ? Uint32Array.from(engaged)
+        : Float64Array.from(engaged),
+      people: Float64Array.from(this.people),
+      columns,
+    };
+  }
 }
 
 export function buildDay(sessions: readonly SegmentSession[]): DaySlice {
-  const count = sessions.length;
-  const columns: DaySlice['columns'] = {};
-  DIMENSIONS.forEach((dimension, d) => {
-    const dictionary: string[] = [];
-    const index = new Map<string, number>();
-    const indexes = new Uint32Array(count);
-    for (let i = 0; i < count; i++) {
-      const value = sessions[i]!.values[d] ?? null;
-      if (value === null) continue;
-      let at = index.get(value);
-      if (at === undefined) {
-        at = dictionary.push(value);
-        index.set(value, at);
-      }
-      indexes[i] = at;
-    }
-    columns[dimension] = { dictionary, indexes: narrowest(indexes, dictionary.length) };
-  });
-  const engaged = Float64Array.from(sessions, (s) => s.engagedMs);
-  return {
-    sessions: count,
-    // Whole milliseconds below 2³² (49 days) fit in half the bytes; anything else stays exact.
-    engagedMs: engaged.every((ms) => Number.isInteger(ms) && ms >= 0 && ms < 2 ** 32)
-      ? Uint32Array.from(engaged)
-      : engaged,
-    people: Float64Array.from(sessions, (s) => (s.person === null ? -1 : personHash(s.person))),
-    columns,
-  };
+  const builder = new DayBuilder();
+  for (const session of sessions) builder.add(session);
+  return builder.finish();
 }
 
 /** The day's columns as stored: the core and one per dimension. */

@@ -4,10 +4,14 @@
 // looks stale, never current when it is not; two instances building one day at once are safe for
 // the same reason. Writes nothing a read depends on for exactness (get-breakdown.ts).
 
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { localDay } from '../../sites/index.ts';
-import { buildDay, encodeDay } from '../breakdowns/segment.ts';
-import { type Db, sql } from '../sql.ts';
-import { buildDays, readSessionRows } from './get-breakdown.ts';
+import { DayBuilder, encodeDay } from '../breakdowns/segment.ts';
+import { type Db, raw, sql } from '../sql.ts';
+import { DAY_COLUMNS, type SessionRow, segmentSession } from './get-breakdown.ts';
+
+/** Sessions added to a day's columns between two turns of the event loop (~10 ms of work). */
+const ADD_PER_TURN = 4_000;
 
 /**
  * Days of every site whose columns are missing or stale, latest first: days before each site's
@@ -36,13 +40,37 @@ export async function staleBreakdownDays(
   return found;
 }
 
-export async function buildBreakdownDay(db: Db, site: number, day: number): Promise<void> {
+/**
+ * Builds one day's columns. The day's sessions are read `pageRows` at a time (in the order of their
+ * key, through the `(site, day)` index) and added a few thousand at a time, with the event loop free
+ * in between: a day of a busy site is seconds of work, which must not stall the requests beside it.
+ */
+export async function buildBreakdownDay(
+  db: Db,
+  site: number,
+  day: number,
+  pageRows: number = Number.POSITIVE_INFINITY,
+): Promise<void> {
   const [count] = await db.all<{ changes: number }>(
     sql`SELECT changes FROM rollup_days WHERE site = ${site} AND day = ${day}`,
   );
   if (!count) return;
-  const rows = await readSessionRows(db, site, sql`s.day = ${day}`);
-  const slice = buildDays(rows).get(day) ?? buildDay([]);
+  const builder = new DayBuilder();
+  const limit = Number.isFinite(pageRows) ? raw(`ORDER BY s.pk LIMIT ${Math.floor(pageRows)}`) : raw('');
+  for (let after = 0; ; ) {
+    const rows = await db.all<SessionRow & { pk: number }>(
+      sql`SELECT s.pk, ${DAY_COLUMNS} FROM sessions s
+        WHERE s.site = ${site} AND s.day = ${day} AND s.pk > ${after} ${limit}`,
+    );
+    for (let i = 0; i < rows.length; i++) {
+      builder.add(segmentSession(rows[i]!));
+      if (i % ADD_PER_TURN === ADD_PER_TURN - 1) await nextTurn();
+    }
+    if (rows.length < pageRows) break;
+    after = Number(rows[rows.length - 1]!.pk);
+    await nextTurn();
+  }
+  const slice = builder.finish();
   // Upserts, every column each time: two instances building one day at once both succeed.
   await db.transaction(async (tx) => {
     for (const { part, bytes } of encodeDay(slice)) {

@@ -18,6 +18,7 @@ import {
   type DaySlice,
   type DecodedPart,
   decodePart,
+  type SegmentSession,
 } from '../breakdowns/segment.ts';
 import { personKeySql } from '../person-key.ts';
 import { InvalidCursorError } from '../query-types.ts';
@@ -34,11 +35,14 @@ function decodeOffset(cursor: string | undefined): number {
 }
 
 /** The columns a day is built from, for a sessions row aliased `s`. */
-const DAY_COLUMNS = raw(
+export const DAY_COLUMNS = raw(
   `s.day, ${DIMENSIONS.map((d, i) => `s.${DIMENSION_COLUMNS[d]} AS v${i}`).join(', ')}, s.engaged_ms, ${personKeySql('s')} AS person`,
 );
 
-type SessionRow = { day: number; engaged_ms: number; person: string | null } & Record<string, string | null>;
+export type SessionRow = { day: number; engaged_ms: number; person: string | null } & Record<
+  string,
+  string | null
+>;
 
 /** Sessions rows (DAY_COLUMNS) built into one day each. */
 export function buildDays(rows: readonly SessionRow[]): Map<number, DaySlice> {
@@ -49,18 +53,16 @@ export function buildDays(rows: readonly SessionRow[]): Map<number, DaySlice> {
     if (list) list.push(row);
     else days.set(day, [row]);
   }
-  return new Map(
-    [...days].map(([day, list]) => [
-      day,
-      buildDay(
-        list.map((row) => ({
-          values: DIMENSIONS.map((_, i) => row[`v${i}`] ?? null),
-          engagedMs: Number(row.engaged_ms),
-          person: row.person,
-        })),
-      ),
-    ]),
-  );
+  return new Map([...days].map(([day, list]) => [day, buildDay(list.map(segmentSession))]));
+}
+
+/** A sessions row (DAY_COLUMNS) as a day's builder takes it. */
+export function segmentSession(row: SessionRow): SegmentSession {
+  return {
+    values: DIMENSIONS.map((_, i) => row[`v${i}`] ?? null),
+    engagedMs: Number(row.engaged_ms),
+    person: row.person,
+  };
 }
 
 /** The day-building rows of a site's sessions matching `where` (a clause over `s`). */

@@ -41,6 +41,7 @@ export class PostgresEngine implements Engine {
   readonly db: PostgresDb;
   readonly schedule: FoldSchedule;
   readonly appendConcurrency = APPEND_CONCURRENCY;
+  readonly backgroundPageRows = Number.POSITIVE_INFINITY;
   readonly rollups = postgresRollupQueue;
   private readonly rules: AccountingRules;
   private readonly schema: string | undefined;

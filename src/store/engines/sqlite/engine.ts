@@ -45,6 +45,8 @@ export class SqliteEngine implements Engine {
   readonly schedule: FoldSchedule;
   /** One connection: batches are appended one after another. */
   readonly appendConcurrency = 1;
+  /** ~15 ms of reading a page on the event loop. */
+  readonly backgroundPageRows = 5_000;
   readonly rollups = sqliteRollupQueue;
   private readonly rules: AccountingRules;
   private readonly clock: () => number;
