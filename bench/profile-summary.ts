@@ -26,7 +26,7 @@ export function placeOf(url: string, name: string): string {
   return own ? `dwell:${own[1]!.split('/').slice(0, 2).join('/')}` : url;
 }
 
-function summarise(profile: Profile, top: number): string {
+export function summarise(profile: Profile, top: number): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);

@@ -34,6 +34,9 @@ export const postgresRollupQueue: RollupQueue = {
     return row?.locked === true;
   },
   take: takeFrom,
+  async analyze(db) {
+    await db.exec('ANALYZE rollup_visitor_days, rollup_days, rollup_pages');
+  },
 };
 
 /**
