@@ -15,10 +15,13 @@ const node = {
   logLevel: 'warning',
 };
 
+// Split into chunks, so a CLI command loads only the modules (and packages) it imports.
 await build({
   ...node,
   entryPoints: { 'server/main': 'src/server/main.ts', 'cli/main': 'src/cli/main.ts' },
   outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
 });
 
 const browser = { bundle: true, platform: 'browser', target: 'es2019', logLevel: 'warning' };

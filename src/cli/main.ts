@@ -4,22 +4,27 @@
 import { exitCodeOf } from './cli-error.ts';
 import { commands } from './commands/index.ts';
 
-function usage(): string {
-  const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`);
+/** Every command's summary: the one place that loads them all. */
+async function usage(): Promise<string> {
+  const loaded = await Promise.all(
+    Object.entries(commands).map(async ([name, load]) => [name, await load()] as const),
+  );
+  const lines = loaded.map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`);
   return `Usage: dwell <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun dwell <command> --help for its options.\n`;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage());
+    process.stdout.write(await usage());
     return name ? 0 : 2;
   }
-  const command = commands[name];
-  if (!command) {
-    process.stderr.write(`dwell: unknown command "${name}"\n\n${usage()}`);
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) {
+    process.stderr.write(`dwell: unknown command "${name}"\n\n${await usage()}`);
     return 2;
   }
+  const command = await load();
   try {
     return await command.run(args);
   } catch (error) {

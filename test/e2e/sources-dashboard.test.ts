@@ -244,6 +244,10 @@ describe('sources in the dashboard', { skip: chromiumSkipReason() }, () => {
     assert.ok((await rowsOf(page, 'campaigns')).includes('social'));
     await page.locator('#panel-campaigns').getByRole('button', { name: 'Campaign', exact: true }).click();
     await page.locator('#panel-campaigns table[data-by="utm_campaign"]').waitFor();
+    // Once the new tab's table has rendered (on a loaded machine the layout settles a frame later).
+    await page
+      .waitForFunction(`document.documentElement.scrollWidth <= ${DESKTOP.width}`, null, { timeout: 5_000 })
+      .catch(() => undefined);
     assert.ok(
       (await pageWidth(page)) <= DESKTOP.width,
       `the laptop page scrolls sideways: ${await pageWidth(page)}`,
