@@ -78,4 +78,45 @@ describe('declined hosts', () => {
       'every request counted',
     );
   });
+
+  it('note at most 200 new hosts a minute, and remember at most 1,000 for the log: any page can name any host', async () => {
+    const lines: string[] = [];
+    const log = { warn: (_: unknown, message: string) => lines.push(message) };
+    const noted = new Map<string, number>();
+    const store = {
+      recordDeclinedHost: async (host: string, count: number) => {
+        noted.set(host, (noted.get(host) ?? 0) + count);
+      },
+    };
+    const hosts = new DeclinedHosts(store as never, log as never);
+    const t0 = Date.UTC(2026, 11, 6, 12);
+    for (let i = 0; i < 1_000; i++) hosts.note(`flood${i}.test`, t0);
+    await hosts.flush(t0 + 60_000);
+    // 100 written at once, 100 counted for the minute's write, the other 800 dropped with one line.
+    assert.equal(noted.size, 200);
+    assert.equal(lines.filter((l) => l.startsWith('declined a session from')).length, 200);
+    assert.equal(lines.filter((l) => l.includes('more than 100 new hosts')).length, 1);
+    // A new minute counts again.
+    hosts.note('later.test', t0 + 61_000);
+    await hosts.flush(t0 + 120_000);
+    hosts.stop();
+    assert.equal(noted.get('later.test'), 1);
+
+    // 1,500 hosts over 15 minutes: the log remembers the latest 1,000, so the first comes back
+    // logged again within its hour, the latest does not.
+    const spaced = new DeclinedHosts(store as never, log as never);
+    for (let i = 0; i < 1_500; i++) {
+      spaced.note(`s${i}.test`, t0 + i * 600);
+      if (i % 100 === 99) await spaced.flush(t0 + i * 600);
+    }
+    lines.length = 0;
+    spaced.note('s0.test', t0 + 1_000_000);
+    spaced.note('s1499.test', t0 + 1_000_000);
+    await spaced.flush(t0 + 1_000_000);
+    spaced.stop();
+    assert.deepEqual(
+      lines.map((l) => /from (\S+):/.exec(l)?.[1]),
+      ['s0.test'],
+    );
+  });
 });
