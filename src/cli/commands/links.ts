@@ -5,9 +5,10 @@
 import { parseArgs } from 'node:util';
 import { presentLink } from '../../server/sites/present.ts';
 import { hashPassword, newShareLink } from '../../server/sites/secrets.ts';
+import type { ShareLinkRecord } from '../../store/site-types.ts';
 import { checkName, checkPassword, SITE_FLAG_HELP } from '../access-flags.ts';
 import { withActions } from '../actions.ts';
-import { CliError, usageError } from '../cli-error.ts';
+import { listCredentials, revokeCredential, type SiteCredential } from '../site-credentials.ts';
 import { pickSite } from '../site-option.ts';
 import { linkTable, printJson } from '../site-text.ts';
 import { fields } from '../table.ts';
@@ -88,59 +89,18 @@ const create: Command = {
   },
 };
 
-const list: Command = {
-  summary: "list a site's shared links, with when each was last used",
-  async run(args) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        site: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    });
-    if (values.help) {
-      process.stdout.write(LIST_HELP);
-      return 0;
-    }
-    return withStore(async (store) => {
-      const site = await pickSite(store, values.site);
-      const links = await store.listShareLinks(site.pk);
-      if (values.json) printJson(links.map(presentLink));
-      else process.stdout.write(links.length === 0 ? `no shared links for ${site.id}\n` : linkTable(links));
-      return 0;
-    });
-  },
+const kind: SiteCredential<ShareLinkRecord> = {
+  command: 'links',
+  noun: 'shared link',
+  idWord: 'link',
+  list: (store, site) => store.listShareLinks(site),
+  present: presentLink,
+  table: linkTable,
+  revoke: (store, site, id) => store.revokeShareLink(site, id),
 };
 
-const revoke: Command = {
-  summary: 'revoke a shared link: refused from its next request on',
-  async run(args) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { site: { type: 'string' }, help: { type: 'boolean', default: false } },
-    });
-    if (values.help) {
-      process.stdout.write(REVOKE_HELP);
-      return 0;
-    }
-    const [linkId, ...extra] = positionals;
-    if (linkId === undefined || extra.length > 0) {
-      throw usageError('give one link id: dwell links revoke --site example.com LINK_ID');
-    }
-    return withStore(async (store) => {
-      const site = await pickSite(store, values.site);
-      if (!(await store.revokeShareLink(site.pk, linkId))) {
-        throw new CliError(
-          `no shared link "${linkId}" on site ${site.id} (dwell links list --site ${site.id})`,
-        );
-      }
-      process.stdout.write(`revoked shared link ${linkId} of ${site.id}\n`);
-      return 0;
-    });
-  },
-};
+const list = listCredentials(kind, "list a site's shared links, with when each was last used", LIST_HELP);
+const revoke = revokeCredential(kind, 'revoke a shared link: refused from its next request on', REVOKE_HELP);
 
 export const links: Command = withActions('links', "shared links: a read-only view of one site's stats", {
   create,

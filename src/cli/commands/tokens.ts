@@ -4,9 +4,10 @@
 import { parseArgs } from 'node:util';
 import { presentToken } from '../../server/sites/present.ts';
 import { newSiteToken } from '../../server/sites/secrets.ts';
+import type { SiteTokenRecord } from '../../store/site-types.ts';
 import { checkName, SITE_FLAG_HELP } from '../access-flags.ts';
 import { withActions } from '../actions.ts';
-import { CliError, usageError } from '../cli-error.ts';
+import { listCredentials, revokeCredential, type SiteCredential } from '../site-credentials.ts';
 import { pickSite } from '../site-option.ts';
 import { printJson, tokenTable } from '../site-text.ts';
 import { fields } from '../table.ts';
@@ -74,57 +75,18 @@ const create: Command = {
   },
 };
 
-const list: Command = {
-  summary: "list a site's tokens (never the tokens themselves)",
-  async run(args) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        site: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    });
-    if (values.help) {
-      process.stdout.write(LIST_HELP);
-      return 0;
-    }
-    return withStore(async (store) => {
-      const site = await pickSite(store, values.site);
-      const tokens = await store.listSiteTokens(site.pk);
-      if (values.json) printJson(tokens.map(presentToken));
-      else process.stdout.write(tokens.length === 0 ? `no tokens for ${site.id}\n` : tokenTable(tokens));
-      return 0;
-    });
-  },
+const kind: SiteCredential<SiteTokenRecord> = {
+  command: 'tokens',
+  noun: 'token',
+  idWord: 'token',
+  list: (store, site) => store.listSiteTokens(site),
+  present: presentToken,
+  table: tokenTable,
+  revoke: (store, site, id) => store.revokeSiteToken(site, id),
 };
 
-const revoke: Command = {
-  summary: 'revoke a token: refused from its next request on',
-  async run(args) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { site: { type: 'string' }, help: { type: 'boolean', default: false } },
-    });
-    if (values.help) {
-      process.stdout.write(REVOKE_HELP);
-      return 0;
-    }
-    const [tokenId, ...extra] = positionals;
-    if (tokenId === undefined || extra.length > 0) {
-      throw usageError('give one token id: dwell tokens revoke --site example.com TOKEN_ID');
-    }
-    return withStore(async (store) => {
-      const site = await pickSite(store, values.site);
-      if (!(await store.revokeSiteToken(site.pk, tokenId))) {
-        throw new CliError(`no token "${tokenId}" on site ${site.id} (dwell tokens list --site ${site.id})`);
-      }
-      process.stdout.write(`revoked token ${tokenId} of ${site.id}\n`);
-      return 0;
-    });
-  },
-};
+const list = listCredentials(kind, "list a site's tokens (never the tokens themselves)", LIST_HELP);
+const revoke = revokeCredential(kind, 'revoke a token: refused from its next request on', REVOKE_HELP);
 
 export const tokens: Command = withActions('tokens', 'site tokens: read-only API access to one site', {
   create,
