@@ -8,6 +8,9 @@ import { LRUCache } from 'lru-cache';
 import type { Store } from '../store/types.ts';
 
 const LOG_EVERY_MS = 3_600_000;
+/** How far back GET /api/v1/declined-hosts looks; older hosts are deleted (once an hour at most). */
+export const DECLINED_DAYS = 7;
+const FORGET_EVERY_MS = 3_600_000;
 const FLUSH_MS = 60_000;
 /** Hosts whose last log line is remembered; one pushed out is logged again when it comes back. */
 const REMEMBERED_HOSTS = 1_000;
@@ -24,6 +27,7 @@ export class DeclinedHosts {
   /** This minute's: hosts flushed at once, and requests dropped. */
   private flushedAtOnce = 0;
   private dropped = 0;
+  private forgottenAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -69,6 +73,12 @@ export class DeclinedHosts {
     this.flushedAtOnce = 0;
     this.dropped = 0;
     await this.write(batch, now);
+    if (now - this.forgottenAt >= FORGET_EVERY_MS) {
+      this.forgottenAt = now;
+      await this.store.forgetDeclinedHosts(now - DECLINED_DAYS * 86_400_000).catch((error) => {
+        this.log.warn({ err: error }, 'could not delete old declined hosts');
+      });
+    }
   }
 
   stop(): void {

@@ -119,4 +119,6 @@ export interface SiteStore {
   /** Notes a request from a host no site claims (the dashboard offers to add it). */
   recordDeclinedHost(host: string, count: number, now: number): Promise<void>;
   listDeclinedHosts(since: number, limit: number): Promise<DeclinedHost[]>;
+  /** Deletes the hosts last declined before `before` (the list shows recent ones only); how many. */
+  forgetDeclinedHosts(before: number): Promise<number>;
 }

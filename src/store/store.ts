@@ -525,6 +525,10 @@ export class EngineStore<E extends Engine = Engine> implements Store {
     return this.guard(() => siteAccess.listDeclinedHosts(this.port.db, since, limit));
   }
 
+  forgetDeclinedHosts(before: number) {
+    return this.guard(() => siteAccess.forgetDeclinedHosts(this.port.db, before));
+  }
+
   // Life cycle.
 
   async ping(): Promise<void> {

@@ -57,8 +57,10 @@ describe('declined hosts', () => {
       warn: (object: { host: string }, message: string) => lines.push({ host: object.host, message }),
     };
     const noted: [string, number][] = [];
+    const forgotten: number[] = [];
     const store = {
       recordDeclinedHost: async (host: string, count: number) => void noted.push([host, count]),
+      forgetDeclinedHosts: async (before: number) => forgotten.push(before),
     };
     const hosts = new DeclinedHosts(store as never, log as never);
     const t0 = Date.UTC(2026, 11, 5, 12);
@@ -72,6 +74,10 @@ describe('declined hosts', () => {
       ['spam.test', 'other.test', 'spam.test'],
     );
     assert.match(lines[0]!.message, /dwell sites add spam\.test/);
+    // The minute's write also deletes hosts older than the list shows, once an hour at most.
+    await hosts.flush(t0 + 3_600_000 + 60_000);
+    await hosts.flush(t0 + 2 * 3_600_000 + 1);
+    assert.deepEqual(forgotten, [t0 + 3_600_000 - 7 * 86_400_000, t0 + 2 * 3_600_000 + 1 - 7 * 86_400_000]);
     assert.equal(
       noted.filter(([host]) => host === 'spam.test').reduce((n, [, c]) => n + c, 0),
       51,
@@ -87,6 +93,7 @@ describe('declined hosts', () => {
       recordDeclinedHost: async (host: string, count: number) => {
         noted.set(host, (noted.get(host) ?? 0) + count);
       },
+      forgetDeclinedHosts: async () => 0,
     };
     const hosts = new DeclinedHosts(store as never, log as never);
     const t0 = Date.UTC(2026, 11, 6, 12);

@@ -271,6 +271,21 @@ for (const engine of await engines()) {
     );
 
     it(
+      'lists the hosts declined since a time, and forgets those declined before one',
+      withStore(async (store) => {
+        const at = Date.UTC(2026, 10, 10, 12);
+        await store.recordDeclinedHost('old.test', 3, at - 10 * DAY);
+        await store.recordDeclinedHost('new.test', 1, at - DAY);
+        await store.recordDeclinedHost('new.test', 2, at);
+        const listed = await store.listDeclinedHosts(at - 7 * DAY, 10);
+        assert.deepEqual(listed, [{ host: 'new.test', requests: 3, firstAt: at - DAY, lastAt: at }]);
+        assert.equal(await store.forgetDeclinedHosts(at - 7 * DAY), 1);
+        assert.equal(await countRows(store as never, 'declined_hosts'), 1);
+        assert.deepEqual(await store.listDeclinedHosts(0, 10), listed);
+      }),
+    );
+
+    it(
       "removes a site with its sessions, tokens and links, and leaves the other site's alone",
       withStore(async (store) => {
         const [a, b] = await twoSites(store);

@@ -9,6 +9,7 @@ import type { FastifyRequest } from 'fastify';
 import { parseNewSite, parseSitePatch, SiteInputError } from '../../sites/index.ts';
 import { SiteConflictError, type SiteRecord } from '../../store/site-types.ts';
 import type { Store } from '../../store/types.ts';
+import { DECLINED_DAYS } from '../declined-hosts.ts';
 import { errors } from '../errors.ts';
 import { requireAdminReader, requireReader } from '../plugins/read-access.ts';
 import { failures, Ok } from '../schemas/envelope.ts';
@@ -37,7 +38,6 @@ export interface SiteRoutesOptions {
 }
 
 const security = [{ admin: [] }];
-const DECLINED_DAYS = 7;
 
 /** A site's input errors and conflicts (a host or id another site has) as API.md's 400. */
 function inputErrors(error: unknown): never {

@@ -120,6 +120,10 @@ export async function recordDeclinedHost(db: Db, host: string, count: number, no
       last_at = excluded.last_at`);
 }
 
+export function forgetDeclinedHosts(db: Db, before: number): Promise<number> {
+  return db.run(sql`DELETE FROM declined_hosts WHERE last_at < ${before}`);
+}
+
 export async function listDeclinedHosts(db: Db, since: number, limit: number): Promise<DeclinedHost[]> {
   const rows = await db.all<{ host: string; requests: number; first_at: number; last_at: number }>(
     sql`SELECT host, requests, first_at, last_at FROM declined_hosts
