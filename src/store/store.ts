@@ -7,7 +7,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { GroupCommit } from './append/group-commit.ts';
 import { SessionDirectory } from './append/session-directory.ts';
-import { type Unfolded, UnfoldedSessions } from './append/unfolded-sessions.ts';
+import { UnfoldedSessions } from './append/unfolded-sessions.ts';
 import type { BreakdownQuery } from './breakdown-types.ts';
 import { ColumnCache } from './breakdowns/column-cache.ts';
 import type { Engine } from './engine.ts';
@@ -94,11 +94,7 @@ export class EngineStore<E extends Engine = Engine> implements Store {
     // Whatever an earlier run left journaled is folded before the first request is served.
     await this.fold();
     if (this.port.schedule.everyMs > 0) {
-      this.timer = setInterval(() => {
-        this.backgroundFold ??= this.foldInBackground().finally(() => {
-          this.backgroundFold = null;
-        });
-      }, this.port.schedule.everyMs);
+      this.timer = setInterval(() => void this.startBackgroundFold(), this.port.schedule.everyMs);
       this.timer.unref();
     }
   }
@@ -162,9 +158,7 @@ export class EngineStore<E extends Engine = Engine> implements Store {
         const sessions = await this.port.journaledSessions();
         const perChunk = Math.max(1, Math.floor(this.port.schedule.chunk / 4));
         for (let i = 0; i < sessions.length; i += perChunk) {
-          const chunk = await this.port.foldSessions(sessions.slice(i, i + perChunk), true);
-          total += chunk.count;
-          this.listeners.emit(chunk.folded);
+          total += (await this.foldSessions(sessions.slice(i, i + perChunk), true)).count;
         }
       }
       while (journal?.found) {
@@ -185,7 +179,12 @@ export class EngineStore<E extends Engine = Engine> implements Store {
    */
   async foldDue(): Promise<number> {
     while (this.backgroundFold) await this.backgroundFold;
-    this.backgroundFold = this.foldInBackground().finally(() => {
+    return this.startBackgroundFold();
+  }
+
+  /** The timer's fold, unless one is running (it reports its failures instead of throwing them). */
+  private startBackgroundFold(): Promise<number> {
+    this.backgroundFold ??= this.foldInBackground().finally(() => {
       this.backgroundFold = null;
     });
     return this.backgroundFold;
@@ -230,7 +229,16 @@ export class EngineStore<E extends Engine = Engine> implements Store {
         if (this.closed) break;
         const chunk = due.splice(0, backgroundChunk);
         try {
-          total += await this.foldSessions(chunk);
+          const { count, skipped } = await this.foldSessions(
+            chunk.map((session) => session.pk),
+            false,
+          );
+          total += count;
+          // Those another instance is folding are kept for the next tick.
+          if (skipped.length > 0) {
+            const kept = new Set(skipped);
+            this.unfolded.restore(chunk.filter((session) => kept.has(session.pk)));
+          }
         } catch (error) {
           this.unfolded.restore(chunk);
           throw error;
@@ -249,7 +257,7 @@ export class EngineStore<E extends Engine = Engine> implements Store {
           this.port.overdueSessions(now - sweepAfterMs, backgroundChunk),
         );
         if (overdue.length === 0) break;
-        const { count, skipped } = await this.guard(() => this.port.foldSessions(overdue, false));
+        const { count, skipped } = await this.foldSessions(overdue, false);
         total += count;
         if (skipped.length === overdue.length) break;
         await nextTurn();
@@ -270,20 +278,14 @@ export class EngineStore<E extends Engine = Engine> implements Store {
     return total;
   }
 
-  /** Folds these sessions' journaled beats; those another instance is folding are kept for later. */
-  private async foldSessions(sessions: Unfolded[]): Promise<number> {
-    const result = await this.guard(() =>
-      this.port.foldSessions(
-        sessions.map((s) => s.pk),
-        false,
-      ),
-    );
+  /**
+   * Folds the journaled beats of the sessions `pks` and tells the listeners (the live view, the
+   * beat metrics) what it credited: a read's fold, the timer's sessions due and its sweep alike.
+   */
+  private async foldSessions(pks: readonly number[], wait: boolean) {
+    const result = await this.guard(() => this.port.foldSessions(pks, wait));
     this.listeners.emit(result.folded);
-    if (result.skipped.length > 0) {
-      const skipped = new Set(result.skipped);
-      this.unfolded.restore(sessions.filter((s) => skipped.has(s.pk)));
-    }
-    return result.count;
+    return result;
   }
 
   /**

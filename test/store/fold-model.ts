@@ -23,6 +23,31 @@ export interface ModelSession {
   spans: Span[];
 }
 
+/** A session just started, as the model begins it (the store's row before any beat). */
+export function newModelSession(pk: number, id: string, startedAt: number, tokenHash: Buffer): ModelSession {
+  return {
+    row: {
+      pk,
+      id,
+      tokenHash,
+      cookieOnly: false,
+      startedAt,
+      lastActivityAt: startedAt,
+      endedAt: null,
+      engagedMs: 0,
+      visibleMs: 0,
+      measured: false,
+      lastSeq: 0,
+      beats: 0,
+      currentUrl: '/p0',
+      openSpan: null,
+    },
+    seq: 0,
+    pages: new Map(),
+    spans: [],
+  };
+}
+
 /** Sequential accounting: every journaled beat, in journal order, through planBeat. */
 export function applyToModel(
   model: Map<number, ModelSession>,

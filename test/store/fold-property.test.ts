@@ -19,7 +19,7 @@ import type { JournalColumns } from '../../src/store/append/journal.ts';
 import { PostgresStore } from '../../src/store/engines/postgres/store.ts';
 import { SqliteStore } from '../../src/store/engines/sqlite/store.ts';
 import { dropSchema, engines, POSTGRES_URL, testSchemaName } from './engines.ts';
-import { applyToModel, assertSameAsModel, type ModelSession } from './fold-model.ts';
+import { applyToModel, assertSameAsModel, type ModelSession, newModelSession } from './fold-model.ts';
 
 // Short periods, so PostgreSQL (whose clock is the database's) reaches expiry with real waits.
 const rules: AccountingRules = { intervalMs: 20, timeoutMs: 120, toleranceMs: 5 };
@@ -191,27 +191,7 @@ for (const engine of await engines()) {
                     store,
                     `SELECT pk FROM sessions WHERE id = '${id}'`,
                   );
-                  const session: ModelSession = {
-                    row: {
-                      pk: Number(found!.pk),
-                      id,
-                      tokenHash: TOKEN,
-                      cookieOnly: false,
-                      startedAt,
-                      lastActivityAt: startedAt,
-                      endedAt: null,
-                      engagedMs: 0,
-                      visibleMs: 0,
-                      measured: false,
-                      lastSeq: 0,
-                      beats: 0,
-                      currentUrl: '/p0',
-                      openSpan: null,
-                    },
-                    seq: 0,
-                    pages: new Map(),
-                    spans: [],
-                  };
+                  const session = newModelSession(Number(found!.pk), id, startedAt, TOKEN);
                   model.set(session.row.pk, session);
                   byIndex.push(session);
                 } else if (c.kind === 'beat') {

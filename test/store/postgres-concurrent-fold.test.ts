@@ -12,7 +12,7 @@ import type { JournalColumns } from '../../src/store/append/journal.ts';
 import { PARTITIONS } from '../../src/store/engines/postgres/fold.ts';
 import { PostgresStore } from '../../src/store/engines/postgres/store.ts';
 import { dropSchema, POSTGRES_URL, postgresSkipReason, testSchemaName } from './engines.ts';
-import { applyToModel, assertSameAsModel, type ModelSession } from './fold-model.ts';
+import { applyToModel, assertSameAsModel, type ModelSession, newModelSession } from './fold-model.ts';
 
 const rules: AccountingRules = { intervalMs: 20, timeoutMs: 60_000, toleranceMs: 5 };
 const TOKEN = createHash('sha256').update('secret').digest();
@@ -45,27 +45,7 @@ async function startSession(store: PostgresStore, model: Map<number, ModelSessio
     lang: null,
   });
   const { rows } = await store.pool.query<{ pk: string }>('SELECT pk FROM sessions WHERE id = $1', [id]);
-  const session: ModelSession = {
-    row: {
-      pk: Number(rows[0]!.pk),
-      id,
-      tokenHash: TOKEN,
-      cookieOnly: false,
-      startedAt,
-      lastActivityAt: startedAt,
-      endedAt: null,
-      engagedMs: 0,
-      visibleMs: 0,
-      measured: false,
-      lastSeq: 0,
-      beats: 0,
-      currentUrl: '/p0',
-      openSpan: null,
-    },
-    seq: 0,
-    pages: new Map(),
-    spans: [],
-  };
+  const session = newModelSession(Number(rows[0]!.pk), id, startedAt, TOKEN);
   model.set(session.row.pk, session);
   return session;
 }
@@ -114,6 +94,30 @@ describe('two PostgreSQL instances fold at once', { skip }, () => {
       await assertSameAsModel(a, model);
     } finally {
       await holder.end();
+      await a.close();
+      await b.close();
+      await dropSchema(schema);
+    }
+  });
+
+  it('sweeps the beats another instance appended, and tells its own listeners what it credited', async () => {
+    const schema = testSchemaName();
+    const [a, b] = await openInstances(schema);
+    const model = new Map<number, ModelSession>();
+    try {
+      const sessions: ModelSession[] = [];
+      for (let i = 0; i < 3; i++) sessions.push(await startSession(a, model));
+      // Appended by a, which never folds them: only b's sweep can, once they are sweepAfterMs old.
+      for (const [n, session] of sessions.entries()) await a.recordBeat(beat(session, n + 1));
+      const heard: string[] = [];
+      b.onFolded((beats) => heard.push(...beats.map((folded) => folded.sessionId)));
+      await new Promise((resolve) => setTimeout(resolve, 3 * TIMING.maxAgeMs));
+      assert.equal(await b.foldDue(), sessions.length);
+      assert.deepEqual(heard.sort(), sessions.map((session) => session.row.id).sort());
+      const { rows } = await a.pool.query<JournalColumns>('SELECT * FROM journal_copy');
+      applyToModel(model, rows, rules);
+      await assertSameAsModel(a, model);
+    } finally {
       await a.close();
       await b.close();
       await dropSchema(schema);
