@@ -45,6 +45,7 @@ const SHIPPED: Record<'sqlite' | 'postgres', Record<number, string>> = {
     16: 'd110dde246a596db',
     17: 'd1cc671bc058fe5a',
     18: '459f834a8baa5636',
+    19: 'c985941cdcc2cda2',
   },
 };
 

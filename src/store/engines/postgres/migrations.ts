@@ -215,4 +215,13 @@ export const migrations: Migration[] = [
       CREATE INDEX beat_journal_partition ON beat_journal ((session_pk % 16), id);
     `,
   },
+  {
+    version: 19,
+    name: "the journal without migration 18's partition index",
+    sql: `
+      -- No query reads it: the sweep finds old beats through the journal's key order, a session's
+      -- beats through beat_journal_session. Each append and each fold's delete wrote it for nothing.
+      DROP INDEX IF EXISTS beat_journal_partition;
+    `,
+  },
 ];
